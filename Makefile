@@ -1,0 +1,32 @@
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+TARGET  ?= http://$(ADDR)
+CONFIG  ?= fixtures/conformance.yaml
+BIN     := bin/gridtwin
+
+.PHONY: run build test vet fmt-check conform bench fuzz clean
+
+## run: serve the mock on its embedded specs and fixtures
+run:
+	$(GO) run ./cmd/gridtwin serve --addr $(ADDR)
+
+build:
+	$(GO) build -o $(BIN) ./cmd/gridtwin
+
+## test: vet, formatting, and every test (with the race detector)
+test: vet fmt-check
+	$(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## conform: run the conformance suite against TARGET described by CONFIG
+conform:
+	$(GO) run ./cmd/gridtwin conform --config $(CONFIG) --target $(TARGET) $(ARGS)
+
+clean:
+	rm -rf bin

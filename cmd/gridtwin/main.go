@@ -1,0 +1,43 @@
+// Command gridtwin serves the mock of the otark, podero and esmart APIs
+// (gridtwin serve) and runs the conformance suite against a live server
+// (gridtwin conform).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `gridtwin: a stateful twin of three energy-sector APIs, and their conformance suite.
+
+Usage:
+  gridtwin serve   [--addr 127.0.0.1:8080] [--fixtures DIR] [--otark-rate-limit N]
+  gridtwin conform --config FILE [--target URL] [--api otark,podero,esmart]
+                   [--allow-destructive] [--junit FILE] [--report FILE] [--ginkgo.* flags]
+
+Run "gridtwin <command> --help" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "conform":
+		return conform(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "gridtwin: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}

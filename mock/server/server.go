@@ -1,0 +1,113 @@
+// Package server composes the vendor APIs into one HTTP handler with the
+// admin API and CORS around them. Each vendor lives in its own package under
+// mock/ and knows nothing of the others; this package only routes.
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/gorilla/mux"
+	"github.com/rs/cors"
+)
+
+// API is one mocked vendor API.
+type API interface {
+	// Name is the vendor's short name (otark, podero, esmart); it keys the
+	// admin state document.
+	Name() string
+	// Register adds the vendor's routes. Paths of different vendors never
+	// collide, so registration order does not matter.
+	Register(r *mux.Router)
+	// Reset puts the vendor's state back to its fixtures and forgets
+	// per-client runtime state (rate-limit windows, issued tokens).
+	Reset()
+	// State returns a JSON-encodable snapshot of the whole state. It must be
+	// a copy: the caller encodes it after the vendor's lock is released.
+	State() any
+	// Credentials are human-readable lines (keys, ids) printed at start so a
+	// developer can make a first request without reading the fixtures.
+	Credentials() []string
+}
+
+// Handler serves every API, the admin API under /__admin/, and answers CORS
+// preflights for all of them.
+type Handler struct {
+	apis    []API
+	handler http.Handler
+	// resetMu makes a reset look atomic to /__admin/state readers across
+	// vendors; each vendor still guards its own state.
+	resetMu sync.RWMutex
+}
+
+// New builds the handler. Routes are matched case-sensitively unless a
+// vendor registers its own matcher (esmart's ASP.NET routing is not).
+func New(apis ...API) *Handler {
+	h := &Handler{apis: apis}
+	r := mux.NewRouter()
+	r.HandleFunc("/__admin/reset", h.reset).Methods(http.MethodPost)
+	r.HandleFunc("/__admin/state", h.state).Methods(http.MethodGet)
+	for _, api := range apis {
+		api.Register(r)
+	}
+	h.handler = corsPolicy().Handler(r)
+	return h
+}
+
+// APIs returns the served APIs in registration order.
+func (h *Handler) APIs() []API { return h.apis }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.handler.ServeHTTP(w, r)
+}
+
+// Reset puts every API back to its fixtures.
+func (h *Handler) Reset() {
+	h.resetMu.Lock()
+	defer h.resetMu.Unlock()
+	for _, api := range h.apis {
+		api.Reset()
+	}
+}
+
+// State returns every API's snapshot keyed by vendor name.
+func (h *Handler) State() map[string]any {
+	h.resetMu.RLock()
+	defer h.resetMu.RUnlock()
+	out := make(map[string]any, len(h.apis))
+	for _, api := range h.apis {
+		out[api.Name()] = api.State()
+	}
+	return out
+}
+
+func (h *Handler) reset(w http.ResponseWriter, _ *http.Request) {
+	h.Reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) state(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(h.State())
+}
+
+// corsPolicy lets a page on any origin call the mock: frontends under
+// development run on their own dev-server origin. Credentials travel in
+// explicit headers, never cookies, so no credentialed CORS is needed.
+func corsPolicy() *cors.Cors {
+	return cors.New(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: []string{
+			http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		},
+		AllowedHeaders: []string{"Content-Type", "X-Api-Key", "Authorization"},
+		ExposedHeaders: []string{
+			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+			"Retry-After", "WWW-Authenticate", "Allow",
+		},
+		MaxAge: 600,
+	})
+}

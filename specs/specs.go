@@ -1,0 +1,66 @@
+// Package specs holds the OpenAPI documents gridtwin serves and checks.
+// They are data: the mock and the conformance suite both read them from here,
+// and neither keeps a hand-written copy of any schema.
+package specs
+
+import (
+	"embed"
+	"fmt"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// Names of the embedded documents, one per vendor.
+const (
+	Otark  = "otark"
+	Podero = "podero"
+	Esmart = "esmart"
+)
+
+// Bytes returns the raw OpenAPI document of one vendor.
+func Bytes(name string) ([]byte, error) {
+	b, err := files.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("specs: no embedded document %q: %w", name, err)
+	}
+	return b, nil
+}
+
+// Document is a parsed spec and a validator built from it once. Building the
+// validator compiles every schema, so callers keep one per process.
+type Document struct {
+	Name      string
+	Doc       libopenapi.Document
+	Validator validator.Validator
+}
+
+// Load parses the named embedded document and builds its validator.
+func Load(name string, opts ...config.Option) (*Document, error) {
+	b, err := Bytes(name)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(name, b, opts...)
+}
+
+// Parse builds a Document from raw OpenAPI bytes.
+func Parse(name string, data []byte, opts ...config.Option) (*Document, error) {
+	doc, err := libopenapi.NewDocument(data)
+	if err != nil {
+		return nil, fmt.Errorf("specs: parse %s: %w", name, err)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, fmt.Errorf("specs: build model of %s: %w", name, err)
+	}
+	v := validator.NewValidatorFromV3Model(&model.Model, opts...)
+	if ok, errs := v.ValidateDocument(); !ok && len(errs) > 0 {
+		return nil, fmt.Errorf("specs: %s is not a valid OpenAPI document: %v", name, errs[0].Message)
+	}
+	return &Document{Name: name, Doc: doc, Validator: v}, nil
+}
