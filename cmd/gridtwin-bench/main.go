@@ -1,0 +1,202 @@
+// Command gridtwin-bench measures gridtwin against the limit of a bare Go
+// HTTP server (issue 7). In one run it builds gridtwin, starts it and a bare
+// net/http handler as separate processes on loopback, drives each scenario
+// with vegeta at the same concurrency for the same time, and prints
+// requests/s, latency percentiles, errors and the ratio to the bare
+// baseline, plus gridtwin's start-to-first-answer time and resident memory.
+//
+//	go run ./cmd/gridtwin-bench [--duration 8s] [--connections 32] [--out bench-results.json]
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gridtwin/gridtwin/fixtures"
+)
+
+func main() {
+	os.Exit(benchMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// hugeRateLimit keeps otark's per-key limit out of the way: the bench sends
+// one key's requests far faster than the contract's 300 per minute.
+const hugeRateLimit = 1 << 30
+
+func benchMain(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("gridtwin-bench", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	duration := fl.Duration("duration", 8*time.Second, "measured time per scenario")
+	warmup := fl.Duration("warmup", time.Second, "unmeasured load before each scenario (opens connections, warms caches)")
+	connections := fl.Int("connections", 32, "concurrent connections and workers")
+	out := fl.String("out", "bench-results.json", "where to write the figures as JSON (empty: do not write)")
+	gridtwinBin := fl.String("gridtwin", "", "prebuilt gridtwin binary (default: go build ./cmd/gridtwin into a temp dir)")
+	scaleCustomers := fl.Int("scale-customers", 100000, "otark customers in the scale scenario (0 skips it)")
+	baseline := fl.Bool("baseline", false, "internal: serve the bare net/http baseline")
+	addr := fl.String("addr", "127.0.0.1:0", "internal: listen address of --baseline")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *baseline {
+		return serveBaseline(*addr)
+	}
+	if *connections < 1 || *duration <= 0 {
+		fmt.Fprintln(stderr, "gridtwin-bench: --connections and --duration must be positive")
+		return 2
+	}
+	b := &bench{
+		stdout: stdout,
+		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup},
+		scale:  *scaleCustomers,
+	}
+	if err := b.run(*gridtwinBin, *out); err != nil {
+		fmt.Fprintf(stderr, "gridtwin-bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+type bench struct {
+	stdout io.Writer
+	load   loadConfig
+	scale  int
+	report report
+}
+
+func (b *bench) run(gridtwinBin, out string) error {
+	tmp, err := os.MkdirTemp("", "gridtwin-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	if gridtwinBin == "" {
+		gridtwinBin = filepath.Join(tmp, "gridtwin")
+		fmt.Fprintln(b.stdout, "building gridtwin ...")
+		build := exec.Command("go", "build", "-o", gridtwinBin, "github.com/gridtwin/gridtwin/cmd/gridtwin")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("go build gridtwin: %w", err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	tg, err := loadTargets(fixtures.FS())
+	if err != nil {
+		return err
+	}
+
+	b.report = newReport(b.load)
+	fmt.Fprintf(b.stdout, "gridtwin-bench: %d connections, %s per scenario after %s warm-up, %d CPUs, %s\n\n",
+		b.load.Connections, b.load.Duration, b.load.Warmup, runtime.NumCPU(), runtime.Version())
+	b.report.printHeader(b.stdout)
+
+	// (a) the limit: a bare handler in its own process.
+	if err := b.withServer("baseline", self, []string{"--baseline"}, func(s *server) error {
+		return b.measure(baselineScenario(), s)
+	}); err != nil {
+		return err
+	}
+
+	// (b)-(e) gridtwin with its embedded fixtures.
+	err = b.withServer("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}, func(s *server) error {
+		b.report.Gridtwin.FirstAnswerMs = ms(s.firstAnswer)
+		token, err := poderoToken(tg, s.baseURL)
+		if err != nil {
+			return err
+		}
+		one := func(uint64) string { return tg.Otark.CustomerID }
+		for _, sc := range []scenario{otarkPatch(tg, one), otarkRejected(tg), poderoPut(tg, token), esmartPatch(tg)} {
+			if err := b.measure(sc, s); err != nil {
+				return err
+			}
+		}
+		rss, err := s.residentBytes()
+		b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+
+	// The same valid otark PATCH with many customers in the store.
+	if b.scale > 0 {
+		dir := filepath.Join(tmp, "scale-fixtures")
+		ids, err := writeScaleFixtures(dir, fixtures.FS(), tg.Otark.CustomerID, b.scale)
+		if err != nil {
+			return fmt.Errorf("scale fixtures: %w", err)
+		}
+		args := []string{"serve", "--fixtures", dir, "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}
+		err = b.withServer("gridtwin (scale)", gridtwinBin, args, func(s *server) error {
+			b.report.Scale = &scaleFigures{Customers: b.scale, FirstAnswerMs: ms(s.firstAnswer)}
+			spread := func(seq uint64) string { return ids[seq%uint64(len(ids))] }
+			sc := otarkPatch(tg, spread)
+			sc.Name = fmt.Sprintf("otark PATCH valid, %d customers", b.scale)
+			sc.Server = "gridtwin (scale)"
+			if err := b.measure(sc, s); err != nil {
+				return err
+			}
+			rss, err := s.residentBytes()
+			b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	b.report.finish()
+	b.report.printSummary(b.stdout)
+	if out != "" {
+		data, err := json.MarshalIndent(b.report, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(b.stdout, "\nfigures written to %s\n", out)
+	}
+	if len(b.report.Missed) > 0 {
+		fmt.Fprintf(b.stdout, "targets missed: %s\n", strings.Join(b.report.Missed, "; "))
+	}
+	return nil
+}
+
+// withServer starts a server on a free loopback port, runs f, and stops it.
+func (b *bench) withServer(name, bin string, args []string, f func(*server) error) error {
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return err
+	}
+	s, err := startServer(name, bin, append(args, "--addr", addr), addr)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	return f(s)
+}
+
+func (b *bench) measure(sc scenario, s *server) error {
+	if err := probe(sc, s.baseURL); err != nil {
+		return fmt.Errorf("%s: %w", sc.Name, err)
+	}
+	r := run(sc, s.baseURL, b.load)
+	b.report.add(r)
+	b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
+	return nil
+}
