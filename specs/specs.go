@@ -59,6 +59,8 @@ func Parse(name string, data []byte, opts ...config.Option) (*Document, error) {
 		return nil, fmt.Errorf("specs: build model of %s: %w", name, err)
 	}
 	v := validator.NewValidatorFromV3Model(&model.Model, opts...)
+	// ValidateDocument needs the document; the model-only constructor does not keep it.
+	v.SetDocument(doc)
 	if ok, errs := v.ValidateDocument(); !ok && len(errs) > 0 {
 		return nil, fmt.Errorf("specs: %s is not a valid OpenAPI document: %v", name, errs[0].Message)
 	}
