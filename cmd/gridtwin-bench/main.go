@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	out := fl.String("out", "bench-results.json", "where to write the figures as JSON (empty: do not write)")
 	gridtwinBin := fl.String("gridtwin", "", "prebuilt gridtwin binary (default: go build ./cmd/gridtwin into a temp dir)")
 	scaleCustomers := fl.Int("scale-customers", 100000, "otark customers in the scale scenario (0 skips it)")
+	only := fl.String("only", "", "comma-separated scenario keys to run besides the baseline: "+strings.Join(scenarioKeys, ","))
 	baseline := fl.Bool("baseline", false, "internal: serve the bare net/http baseline")
 	addr := fl.String("addr", "127.0.0.1:0", "internal: listen address of --baseline")
 	if err := fl.Parse(args); err != nil {
@@ -61,6 +63,16 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup},
 		scale:  *scaleCustomers,
 	}
+	if *only != "" {
+		b.only = map[string]bool{"baseline": true}
+		for _, k := range strings.Split(*only, ",") {
+			if !slices.Contains(scenarioKeys, k) {
+				fmt.Fprintf(stderr, "gridtwin-bench: unknown scenario %q (have %s)\n", k, strings.Join(scenarioKeys, ","))
+				return 2
+			}
+			b.only[k] = true
+		}
+	}
 	if err := b.run(*gridtwinBin, *out); err != nil {
 		fmt.Fprintf(stderr, "gridtwin-bench: %v\n", err)
 		return 1
@@ -68,12 +80,19 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// scenarioKeys name the scenarios for --only, in the order they run.
+var scenarioKeys = []string{"otark-valid", "otark-rejected", "podero", "esmart", "scale"}
+
 type bench struct {
 	stdout io.Writer
 	load   loadConfig
 	scale  int
+	// only selects scenarios by key; nil runs them all.
+	only   map[string]bool
 	report report
 }
+
+func (b *bench) selected(key string) bool { return b.only == nil || b.only[key] }
 
 func (b *bench) run(gridtwinBin, out string) error {
 	tmp, err := os.MkdirTemp("", "gridtwin-bench-")
@@ -115,13 +134,27 @@ func (b *bench) run(gridtwinBin, out string) error {
 	// (b)-(e) gridtwin with its embedded fixtures.
 	err = b.withServer("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}, func(s *server) error {
 		b.report.Gridtwin.FirstAnswerMs = ms(s.firstAnswer)
-		token, err := poderoToken(tg, s.baseURL)
-		if err != nil {
-			return err
+		var token string
+		if b.selected("podero") {
+			var err error
+			if token, err = poderoToken(tg, s.baseURL); err != nil {
+				return err
+			}
 		}
 		one := func(uint64) string { return tg.Otark.CustomerID }
-		for _, sc := range []scenario{otarkPatch(tg, one), otarkRejected(tg), poderoPut(tg, token), esmartPatch(tg)} {
-			if err := b.measure(sc, s); err != nil {
+		for _, sc := range []struct {
+			key string
+			scenario
+		}{
+			{"otark-valid", otarkPatch(tg, one)},
+			{"otark-rejected", otarkRejected(tg)},
+			{"podero", poderoPut(tg, token)},
+			{"esmart", esmartPatch(tg)},
+		} {
+			if !b.selected(sc.key) {
+				continue
+			}
+			if err := b.measure(sc.scenario, s); err != nil {
 				return err
 			}
 		}
@@ -134,7 +167,7 @@ func (b *bench) run(gridtwinBin, out string) error {
 	}
 
 	// The same valid otark PATCH with many customers in the store.
-	if b.scale > 0 {
+	if b.scale > 0 && b.selected("scale") {
 		dir := filepath.Join(tmp, "scale-fixtures")
 		ids, err := writeScaleFixtures(dir, fixtures.FS(), tg.Otark.CustomerID, b.scale)
 		if err != nil {
