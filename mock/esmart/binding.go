@@ -1,0 +1,491 @@
+package esmart
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+)
+
+// The body is bound the way ASP.NET Web API 2's JsonMediaTypeFormatter does
+// it with Json.NET: property names match case-insensitively, unknown ones are
+// skipped, scalars are coerced where Json.NET coerces them (a number or a
+// boolean into a string, "true" into a boolean, "5" into an integer) and every
+// value Json.NET cannot convert becomes a ModelState error in its wording,
+// "<message> Path '<path>', line <n>, position <p>.". The property table comes
+// from the CustomerResponse schema of specs/esmart.yaml, so the spec stays the
+// only description of the model.
+
+type kind int
+
+const (
+	kindString kind = iota
+	kindInt32
+	kindBool
+	kindDateTime
+	kindObject
+)
+
+// clrTypeName is the .NET type Json.NET names when a value cannot be converted.
+var clrTypeName = map[kind]string{
+	kindInt32:    "System.Int32",
+	kindBool:     "System.Boolean",
+	kindDateTime: "System.DateTime",
+}
+
+type property struct {
+	name   string
+	kind   kind
+	object *model
+}
+
+type model struct {
+	typeName string
+	props    []property
+}
+
+// lookup finds a property the way Json.NET does: an exact match first, then
+// one that differs only in case.
+func (m *model) lookup(name string) *property {
+	for i := range m.props {
+		if m.props[i].name == name {
+			return &m.props[i]
+		}
+	}
+	for i := range m.props {
+		if strings.EqualFold(m.props[i].name, name) {
+			return &m.props[i]
+		}
+	}
+	return nil
+}
+
+// modelFromSchema builds the binding table of one object schema.
+func modelFromSchema(typeName string, s *base.Schema) (*model, error) {
+	m := &model{typeName: typeName}
+	if s.Properties == nil {
+		return nil, fmt.Errorf("schema %s has no properties", typeName)
+	}
+	for name, proxy := range s.Properties.FromOldest() {
+		ps := proxy.Schema()
+		if ps == nil {
+			return nil, fmt.Errorf("%s.%s: %v", typeName, name, proxy.GetBuildError())
+		}
+		p := property{name: name}
+		switch {
+		case len(ps.Type) == 0:
+			return nil, fmt.Errorf("%s.%s has no type", typeName, name)
+		case ps.Type[0] == "string" && ps.Format == "date-time":
+			p.kind = kindDateTime
+		case ps.Type[0] == "string":
+			p.kind = kindString
+		case ps.Type[0] == "integer":
+			p.kind = kindInt32
+		case ps.Type[0] == "boolean":
+			p.kind = kindBool
+		case ps.Type[0] == "object":
+			ref := proxy.GetReference()
+			nested, err := modelFromSchema(ref[strings.LastIndexByte(ref, '/')+1:], ps)
+			if err != nil {
+				return nil, err
+			}
+			p.kind, p.object = kindObject, nested
+		default:
+			return nil, fmt.Errorf("%s.%s: type %v is not bound by the mock", typeName, name, ps.Type)
+		}
+		m.props = append(m.props, p)
+	}
+	return m, nil
+}
+
+// binding is the outcome of reading one body.
+type binding struct {
+	// strings holds the top-level string properties that were given a
+	// non-null value, by their canonical name.
+	strings map[string]string
+	errs    modelState
+}
+
+// errStop ends binding: after Json.NET meets a character it cannot read as
+// the expected value, the reader's position is undefined, so the mock reports
+// that error and stops instead of guessing how Json.NET would carry on.
+var errStop = errors.New("stop binding")
+
+type binder struct {
+	body   []byte
+	dec    *json.Decoder
+	prefix string // the action parameter's name, ASP.NET's ModelState prefix
+	path   string // Json.NET's reader path of the last property read
+	out    binding
+}
+
+// bind reads body (known not to be blank) into m. prefix is the ModelState
+// key of the whole body.
+func bind(body []byte, m *model, prefix string) binding {
+	b := &binder{body: body, dec: json.NewDecoder(bytes.NewReader(body)), prefix: prefix}
+	b.dec.UseNumber()
+	b.out.strings = map[string]string{}
+	if err := b.bindRoot(m); err != nil && err != errStop {
+		b.syntaxError(err)
+	}
+	return b.out
+}
+
+func (b *binder) bindRoot(m *model) error {
+	tok, _, err := b.next()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '[' {
+			b.addf("%s", arrayIntoObject(m.typeName))
+			if err := b.skipRest(); err != nil {
+				return err
+			}
+		} else if err := b.bindObject(m, "", true); err != nil {
+			return err
+		}
+	case nil:
+		// A JSON null body binds a null customer: nothing to change.
+	default:
+		b.addf("Error converting value %s to type '%s'.", dotnetValue(t), m.typeName)
+	}
+	// Anything after the root value is an error Json.NET reports as such.
+	end := b.skipSpace(int(b.dec.InputOffset()))
+	if end < len(b.body) {
+		b.path = ""
+		b.addAt(end+1, "Additional text encountered after finished reading JSON content: %c.", b.body[end])
+	}
+	return nil
+}
+
+// bindObject binds the members of an object whose '{' was just read.
+func (b *binder) bindObject(m *model, path string, root bool) error {
+	for b.dec.More() {
+		tok, _, err := b.next()
+		if err != nil {
+			return err
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return fmt.Errorf("object key expected")
+		}
+		propPath := joinPath(path, key)
+		b.path = propPath
+		p := m.lookup(key)
+		if p == nil {
+			if err := b.skipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := b.bindProperty(p, propPath, root); err != nil {
+			return err
+		}
+	}
+	if _, _, err := b.next(); err != nil { // the closing '}'
+		return err
+	}
+	b.path = path
+	return nil
+}
+
+func (b *binder) bindProperty(p *property, path string, root bool) error {
+	tok, start, err := b.next()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); ok && p.kind != kindObject {
+		return b.unexpected(start, byte(d))
+	}
+	switch p.kind {
+	case kindString:
+		var s string
+		switch t := tok.(type) {
+		case nil:
+			return nil
+		case string:
+			s = t
+		case json.Number:
+			s = t.String()
+		case bool:
+			s = strconv.FormatBool(t)
+		}
+		if root {
+			b.out.strings[p.name] = s
+		}
+	case kindInt32:
+		switch t := tok.(type) {
+		case nil:
+			b.nullInto(p.kind)
+		case bool:
+			return b.unexpected(start, b.body[start])
+		case string:
+			if t == "" {
+				b.nullInto(p.kind)
+			} else if _, err := strconv.ParseInt(strings.TrimSpace(t), 10, 32); err != nil {
+				b.addf("Could not convert string to integer: %s.", t)
+			}
+		case json.Number:
+			if strings.ContainsAny(t.String(), ".eE") {
+				b.addf("Input string '%s' is not a valid integer.", t)
+			} else if _, err := strconv.ParseInt(t.String(), 10, 32); err != nil {
+				b.addf("JSON integer %s is too large or small for an Int32.", t)
+			}
+		}
+	case kindBool:
+		switch t := tok.(type) {
+		case nil:
+			b.nullInto(p.kind)
+		case string:
+			v := strings.TrimSpace(t)
+			if t == "" {
+				b.nullInto(p.kind)
+			} else if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+				b.addf("Could not convert string to boolean: %s.", t)
+			}
+		}
+		// Json.NET reads any number as a boolean (non-zero is true).
+	case kindDateTime:
+		switch t := tok.(type) {
+		case nil:
+			b.nullInto(p.kind)
+		case bool, json.Number:
+			return b.unexpected(start, b.body[start])
+		case string:
+			if t == "" {
+				b.nullInto(p.kind)
+			} else if !parsesAsDateTime(t) {
+				b.addf("Could not convert string to DateTime: %s.", t)
+			}
+		}
+	case kindObject:
+		switch t := tok.(type) {
+		case nil:
+		case json.Delim:
+			if t == '[' {
+				b.addf("%s", arrayIntoObject(p.object.typeName))
+				return b.skipRest()
+			}
+			return b.bindObject(p.object, path, false)
+		default:
+			b.addf("Error converting value %s to type '%s'.", dotnetValue(t), p.object.typeName)
+		}
+	}
+	return nil
+}
+
+// next reads one token and returns where its first byte is.
+func (b *binder) next() (json.Token, int, error) {
+	start := b.skipSpace(int(b.dec.InputOffset()))
+	tok, err := b.dec.Token()
+	return tok, start, err
+}
+
+// skipSpace returns the first offset from off that is not whitespace or a
+// separator the decoder has not consumed yet.
+func (b *binder) skipSpace(off int) int {
+	for off < len(b.body) {
+		switch b.body[off] {
+		case ' ', '\t', '\r', '\n', ':', ',':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// skipValue consumes one whole value, which is what Json.NET does with a
+// property the model does not have.
+func (b *binder) skipValue() error {
+	tok, _, err := b.next()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+		return b.skipRest()
+	}
+	return nil
+}
+
+// skipRest consumes the rest of an object or array whose opening was read.
+func (b *binder) skipRest() error {
+	for depth := 1; depth > 0; {
+		tok, _, err := b.next()
+		if err != nil {
+			return err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+func (b *binder) nullInto(k kind) {
+	b.addf("Error converting value {null} to type '%s'.", clrTypeName[k])
+}
+
+// unexpected reports a value Json.NET's reader rejects at its first
+// character; Json.NET's position is just past that character.
+func (b *binder) unexpected(start int, c byte) error {
+	b.addAt(start+1, "Unexpected character encountered while parsing value: %c.", c)
+	return errStop
+}
+
+// syntaxError reports malformed JSON. The contract files it under the
+// parameter's own key, whatever the path.
+func (b *binder) syntaxError(err error) {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se) && int(se.Offset) < len(b.body):
+		c := b.body[se.Offset]
+		msg := jsonNetSyntaxMessage(se.Error(), c)
+		b.out.errs.add(b.prefix, b.locate(msg, int(se.Offset)+1))
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		b.out.errs.add(b.prefix, b.locate("Unexpected end when reading JSON.", len(b.body)))
+	default:
+		b.out.errs.add(b.prefix, b.locate("Unexpected character encountered while parsing value.", int(b.dec.InputOffset())))
+	}
+}
+
+// jsonNetSyntaxMessage words encoding/json's syntax errors as Json.NET's
+// JsonTextReader words the same situation.
+func jsonNetSyntaxMessage(goMsg string, c byte) string {
+	switch {
+	case strings.Contains(goMsg, "looking for beginning of object key"):
+		return fmt.Sprintf("Invalid property identifier character: %c.", c)
+	case strings.Contains(goMsg, "after object key:value pair"), strings.Contains(goMsg, "after array element"):
+		return fmt.Sprintf("After parsing a value an unexpected character was encountered: %c.", c)
+	case strings.Contains(goMsg, "after object key"):
+		return fmt.Sprintf("Invalid character after parsing property name. Expected ':' but got: %c.", c)
+	case strings.Contains(goMsg, "in string"):
+		return fmt.Sprintf("Bad JSON escape sequence or invalid character in string: %c.", c)
+	default:
+		return fmt.Sprintf("Unexpected character encountered while parsing value: %c.", c)
+	}
+}
+
+// addf records an error positioned just past the token the decoder read last.
+func (b *binder) addf(format string, args ...any) {
+	b.addAt(int(b.dec.InputOffset()), format, args...)
+}
+
+func (b *binder) addAt(off int, format string, args ...any) {
+	b.out.errs.add(modelStateKey(b.prefix, b.path), b.locate(fmt.Sprintf(format, args...), off))
+}
+
+// locate appends Json.NET's "Path '...', line n, position p." to msg. A
+// message ending in a line break gets no extra full stop, as in Json.NET.
+func (b *binder) locate(msg string, off int) string {
+	line, pos := lineAndPosition(b.body, off)
+	if !strings.HasSuffix(msg, "\r\n") {
+		msg += " "
+	}
+	return fmt.Sprintf("%sPath '%s', line %d, position %d.", msg, b.path, line, pos)
+}
+
+// lineAndPosition converts a byte offset into Json.NET's 1-based line and its
+// position: the number of UTF-16 code units read on that line.
+func lineAndPosition(body []byte, off int) (line, pos int) {
+	if off > len(body) {
+		off = len(body)
+	}
+	line, lineStart := 1, 0
+	for i := 0; i < off; i++ {
+		switch body[i] {
+		case '\r':
+			if i+1 < off && body[i+1] == '\n' {
+				i++
+			}
+			line, lineStart = line+1, i+1
+		case '\n':
+			line, lineStart = line+1, i+1
+		}
+	}
+	for _, r := range string(body[lineStart:off]) {
+		pos += len(utf16.Encode([]rune{r}))
+	}
+	return line, pos
+}
+
+// joinPath builds a Json.NET path; names that would break the dotted form are
+// written in brackets.
+func joinPath(parent, name string) string {
+	if strings.ContainsAny(name, ".[]()'\" \t\r\n/\\") {
+		return parent + "['" + strings.ReplaceAll(name, "'", `\'`) + "']"
+	}
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+// modelStateKey is ASP.NET's ModelBindingHelper.ConcatenateKeys.
+func modelStateKey(prefix, path string) string {
+	switch {
+	case path == "":
+		return prefix
+	case strings.HasPrefix(path, "["):
+		return prefix + path
+	default:
+		return prefix + "." + path
+	}
+}
+
+// dotnetValue renders a scalar as Json.NET does in "Error converting value".
+func dotnetValue(tok json.Token) string {
+	switch t := tok.(type) {
+	case string:
+		return `"` + t + `"`
+	case bool:
+		if t {
+			return "True"
+		}
+		return "False"
+	default:
+		return fmt.Sprint(t)
+	}
+}
+
+func arrayIntoObject(typeName string) string {
+	return "Cannot deserialize the current JSON array (e.g. [1,2,3]) into type '" + typeName +
+		"' because the type requires a JSON object (e.g. {\"name\":\"value\"}) to deserialize correctly.\r\n" +
+		"To fix this error either change the JSON to a JSON object (e.g. {\"name\":\"value\"}) or change the deserialized type " +
+		"to an array or to a type that implements a collection interface (e.g. ICollection, IList) like List<T> that can be " +
+		"deserialized from a JSON array. JsonArrayAttribute can also be added to the type to force it to deserialize from a JSON array.\r\n"
+}
+
+// dateTimeLayouts are the ISO 8601 forms Json.NET reads as a DateTime.
+// .NET's culture-dependent fallback (DateTime.TryParse) is not reproduced.
+var dateTimeLayouts = []string{
+	"2006-01-02",
+	"2006-01-02T15:04",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+}
+
+func parsesAsDateTime(s string) bool {
+	for _, layout := range dateTimeLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}

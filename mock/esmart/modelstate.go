@@ -1,0 +1,128 @@
+package esmart
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ASP.NET Web API 2 answers errors with its HttpError type, serialised by the
+// same negotiated formatter as any other result: {"Message": ...}, and for
+// an invalid model also "ModelState", a map from key to messages.
+
+const msgInvalidRequest = "The request is invalid."
+
+type httpError struct {
+	Message    string     `json:"Message"`
+	ModelState modelState `json:"ModelState,omitempty"`
+}
+
+// modelState keeps keys in the order errors were added, as ASP.NET's
+// dictionary does; a Go map would sort them.
+type modelState []modelStateEntry
+
+type modelStateEntry struct {
+	key      string
+	messages []string
+}
+
+func (ms *modelState) add(key, message string) {
+	for i := range *ms {
+		if (*ms)[i].key == key {
+			(*ms)[i].messages = append((*ms)[i].messages, message)
+			return
+		}
+	}
+	*ms = append(*ms, modelStateEntry{key: key, messages: []string{message}})
+}
+
+func (ms modelState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, e := range ms {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, err := json.Marshal(e.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(e.messages)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// responseMediaTypes are the help page's response formats; the first is the
+// default when Accept names none of them.
+var responseMediaTypes = []string{"application/json", "text/json", "text/html"}
+
+// negotiate picks the response media type the way Web API's content
+// negotiator does for these formatters: the acceptable type with the highest
+// quality, ties going to the earlier one in Accept. Wildcards and unknown
+// types fall back to application/json, as Web API falls back to its first
+// formatter that can write the value.
+func negotiate(accept string) string {
+	if accept == "" {
+		return responseMediaTypes[0]
+	}
+	best, bestQ := responseMediaTypes[0], 0.0
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if qs, ok := params["q"]; ok {
+			if v, err := strconv.ParseFloat(qs, 64); err == nil {
+				q = v
+			}
+		}
+		for _, known := range responseMediaTypes {
+			if mt == known && q > bestQ {
+				best, bestQ = known, q
+			}
+		}
+	}
+	return best
+}
+
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", negotiate(r.Header.Get("Accept"))+"; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	writeJSON(w, r, status, httpError{Message: message})
+}
+
+func writeModelState(w http.ResponseWriter, r *http.Request, ms modelState) {
+	writeJSON(w, r, http.StatusBadRequest, httpError{Message: msgInvalidRequest, ModelState: ms})
+}
+
+// sortedKeys is used where output order must not depend on map iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
