@@ -1,26 +1,252 @@
-// Package otark mocks the Otark API. PLACEHOLDER: replaced by the real implementation.
+// Package otark is the twin of Otark's BRP API: PATCH /v1/customers/{id}
+// with Otark's tenancy, scopes, rate limit, problem+json dialect and the
+// prose rules of its docs. Request schemas come from specs/otark.yaml.
 package otark
 
 import (
+	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
 )
 
-// API is the mocked Otark API.
-type API struct{}
-
-// New loads the fixtures from fsys (otark.yaml).
-func New(fsys fs.FS, opts Options) (*API, error) { return &API{}, nil }
+const (
+	scopeWrite       = "customers:write"
+	defaultRateLimit = 300
+	customerPath     = "/v1/customers/{customer_id}"
+)
 
 // Options tune the mock.
 type Options struct {
 	// RateLimit is the number of requests per key per 60 s window; 0 means the contract default, 300.
 	RateLimit int
+	// Now is the clock; nil means time.Now. Tests pin it to control
+	// activated_at and rate-limit windows.
+	Now func() time.Time
 }
 
-func (a *API) Name() string           { return "otark" }
-func (a *API) Register(r *mux.Router) {}
-func (a *API) Reset()                 {}
-func (a *API) State() any             { return map[string]any{} }
-func (a *API) Credentials() []string  { return nil }
+// BalanceGroup is a balance group assignment.
+type BalanceGroup struct {
+	EIC string `json:"eic" yaml:"eic"`
+	TSO string `json:"tso" yaml:"tso"`
+}
+
+// Customer is a customer assigned to a BRP.
+type Customer struct {
+	ID           string
+	Name         string
+	Status       string
+	BalanceGroup *BalanceGroup
+	Metadata     map[string]string
+	AssignedAt   time.Time
+	CreatedAt    time.Time
+	ActivatedAt  *time.Time
+}
+
+// MarshalJSON writes the spec's Customer with the contract's timestamps
+// (RFC 3339, UTC, whole seconds) and an explicit null for a missing
+// balance group or activation.
+func (c Customer) MarshalJSON() ([]byte, error) {
+	var activated *string
+	if c.ActivatedAt != nil {
+		s := timestamp(*c.ActivatedAt)
+		activated = &s
+	}
+	metadata := c.Metadata
+	if metadata == nil {
+		metadata = map[string]string{}
+	}
+	return json.Marshal(struct {
+		ID           string            `json:"id"`
+		Name         string            `json:"name"`
+		Status       string            `json:"status"`
+		BalanceGroup *BalanceGroup     `json:"balance_group"`
+		Metadata     map[string]string `json:"metadata"`
+		AssignedAt   string            `json:"assigned_at"`
+		CreatedAt    string            `json:"created_at"`
+		ActivatedAt  *string           `json:"activated_at"`
+	}{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, timestamp(c.AssignedAt), timestamp(c.CreatedAt), activated})
+}
+
+func timestamp(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+func (c Customer) clone() Customer {
+	out := c
+	if c.BalanceGroup != nil {
+		bg := *c.BalanceGroup
+		out.BalanceGroup = &bg
+	}
+	out.Metadata = maps.Clone(c.Metadata)
+	if out.Metadata == nil {
+		out.Metadata = map[string]string{}
+	}
+	if c.ActivatedAt != nil {
+		t := *c.ActivatedAt
+		out.ActivatedAt = &t
+	}
+	return out
+}
+
+// brp is a tenant: what its keys may see and assign. It never changes at
+// run time, so it is read without the lock.
+type brp struct {
+	id            string
+	name          string
+	balanceGroups map[string][]string // EIC -> enabled TSOs
+}
+
+type apiKey struct {
+	brp    *brp
+	scopes []string
+}
+
+type customerRecord struct {
+	brpID    string
+	customer Customer
+}
+
+// API is the mocked Otark API.
+type API struct {
+	now       func() time.Time
+	fixtures  *fixtureFile
+	brps      []*brp
+	keys      map[string]apiKey
+	validator *requestValidator
+	limiter   *rateLimiter
+
+	mu        sync.Mutex
+	customers map[string]*customerRecord
+}
+
+// New loads the fixtures from fsys (otark.yaml) and builds the request
+// validator from specs/otark.yaml once.
+func New(fsys fs.FS, opts Options) (*API, error) {
+	f, err := loadFixtures(fsys)
+	if err != nil {
+		return nil, err
+	}
+	v, err := newRequestValidator()
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	limit := opts.RateLimit
+	if limit <= 0 {
+		limit = defaultRateLimit
+	}
+	a := &API{
+		now:       now,
+		fixtures:  f,
+		keys:      map[string]apiKey{},
+		validator: v,
+		limiter:   newRateLimiter(limit, rateWindow),
+	}
+	for _, fb := range f.BRPs {
+		b := &brp{id: fb.ID, name: fb.Name, balanceGroups: map[string][]string{}}
+		for _, g := range fb.BalanceGroups {
+			b.balanceGroups[g.EIC] = slices.Clone(g.TSOs)
+		}
+		a.brps = append(a.brps, b)
+		for _, k := range fb.APIKeys {
+			a.keys[k.Key] = apiKey{brp: b, scopes: slices.Clone(k.Scopes)}
+		}
+	}
+	a.customers = a.fixtureCustomers()
+	return a, nil
+}
+
+func (a *API) fixtureCustomers() map[string]*customerRecord {
+	out := map[string]*customerRecord{}
+	for _, b := range a.fixtures.BRPs {
+		for _, c := range b.Customers {
+			cust := Customer{
+				ID: c.ID, Name: c.Name, Status: c.Status, BalanceGroup: c.BalanceGroup,
+				Metadata: c.Metadata, AssignedAt: c.AssignedAt, CreatedAt: c.CreatedAt, ActivatedAt: c.ActivatedAt,
+			}
+			out[c.ID] = &customerRecord{brpID: b.ID, customer: cust.clone()}
+		}
+	}
+	return out
+}
+
+// Name is the vendor's short name.
+func (a *API) Name() string { return "otark" }
+
+// Register adds PATCH /v1/customers/{customer_id} and a 405 for every other
+// method on that path.
+func (a *API) Register(r *mux.Router) {
+	r.HandleFunc(customerPath, a.patchCustomer).Methods("PATCH")
+	r.HandleFunc(customerPath, methodNotAllowed)
+}
+
+// Reset puts the customers back to the fixtures and forgets every
+// rate-limit window.
+func (a *API) Reset() {
+	fresh := a.fixtureCustomers()
+	a.mu.Lock()
+	a.customers = fresh
+	a.mu.Unlock()
+	a.limiter.reset()
+}
+
+// State is the customers of every BRP, BRPs in fixture order and customers
+// sorted by id, so that it encodes the same way every time.
+type State struct {
+	BRPs []BRPState `json:"brps"`
+}
+
+// BRPState is one BRP's customers.
+type BRPState struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Customers []Customer `json:"customers"`
+}
+
+// State returns a deep copy of every customer.
+func (a *API) State() any {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st := State{BRPs: make([]BRPState, 0, len(a.brps))}
+	for _, b := range a.brps {
+		bs := BRPState{ID: b.id, Name: b.name, Customers: []Customer{}}
+		for _, rec := range a.customers {
+			if rec.brpID == b.id {
+				bs.Customers = append(bs.Customers, rec.customer.clone())
+			}
+		}
+		slices.SortFunc(bs.Customers, func(x, y Customer) int { return strings.Compare(x.ID, y.ID) })
+		st.BRPs = append(st.BRPs, bs)
+	}
+	return st
+}
+
+// Credentials lists the demo keys and customers of the fixtures.
+func (a *API) Credentials() []string {
+	var lines []string
+	for _, b := range a.fixtures.BRPs {
+		for _, k := range b.APIKeys {
+			lines = append(lines, fmt.Sprintf("X-Api-Key: %s  brp=%s  scopes=%s", k.Key, b.ID, strings.Join(k.Scopes, ",")))
+		}
+	}
+	for _, b := range a.fixtures.BRPs {
+		for _, c := range b.Customers {
+			bg := "no balance group"
+			if c.BalanceGroup != nil {
+				bg = c.BalanceGroup.EIC + "/" + c.BalanceGroup.TSO
+			}
+			lines = append(lines, fmt.Sprintf("customer %s  %-11s  brp=%s  %s  (%s)", c.ID, c.Status, b.ID, bg, c.Name))
+		}
+	}
+	return lines
+}

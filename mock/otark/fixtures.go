@@ -1,0 +1,99 @@
+package otark
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// fixtureFile is the layout of otark.yaml: BRPs own API keys, balance
+// groups and customers, which is exactly the tenancy the API enforces.
+type fixtureFile struct {
+	BRPs []fixtureBRP `yaml:"brps"`
+}
+
+type fixtureBRP struct {
+	ID            string            `yaml:"id"`
+	Name          string            `yaml:"name"`
+	APIKeys       []fixtureKey      `yaml:"api_keys"`
+	BalanceGroups []fixtureGroup    `yaml:"balance_groups"`
+	Customers     []fixtureCustomer `yaml:"customers"`
+}
+
+type fixtureKey struct {
+	Key    string   `yaml:"key"`
+	Scopes []string `yaml:"scopes"`
+}
+
+type fixtureGroup struct {
+	EIC  string   `yaml:"eic"`
+	TSOs []string `yaml:"tsos"`
+}
+
+type fixtureCustomer struct {
+	ID           string            `yaml:"id"`
+	Name         string            `yaml:"name"`
+	Status       string            `yaml:"status"`
+	BalanceGroup *BalanceGroup     `yaml:"balance_group"`
+	Metadata     map[string]string `yaml:"metadata"`
+	AssignedAt   time.Time         `yaml:"assigned_at"`
+	CreatedAt    time.Time         `yaml:"created_at"`
+	ActivatedAt  *time.Time        `yaml:"activated_at"`
+}
+
+// loadFixtures reads otark.yaml and checks it is consistent, so a broken
+// fixture fails at start instead of as a puzzling answer later.
+func loadFixtures(fsys fs.FS) (*fixtureFile, error) {
+	raw, err := fs.ReadFile(fsys, "otark.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var f fixtureFile
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("otark.yaml: %w", err)
+	}
+	if len(f.BRPs) == 0 {
+		return nil, fmt.Errorf("otark.yaml: no brps")
+	}
+	brpIDs := map[string]bool{}
+	keys := map[string]bool{}
+	customers := map[string]bool{}
+	for _, b := range f.BRPs {
+		if b.ID == "" || brpIDs[b.ID] {
+			return nil, fmt.Errorf("otark.yaml: brp id %q is empty or repeated", b.ID)
+		}
+		brpIDs[b.ID] = true
+		for _, k := range b.APIKeys {
+			if k.Key == "" || keys[k.Key] {
+				return nil, fmt.Errorf("otark.yaml: api key %q is empty or repeated", k.Key)
+			}
+			keys[k.Key] = true
+		}
+		groups := map[string][]string{}
+		for _, g := range b.BalanceGroups {
+			groups[g.EIC] = g.TSOs
+		}
+		for _, c := range b.Customers {
+			if c.ID == "" || customers[c.ID] {
+				return nil, fmt.Errorf("otark.yaml: customer id %q is empty or repeated", c.ID)
+			}
+			customers[c.ID] = true
+			if !slices.Contains(statuses, c.Status) {
+				return nil, fmt.Errorf("otark.yaml: customer %s: unknown status %q", c.ID, c.Status)
+			}
+			if c.AssignedAt.IsZero() || c.CreatedAt.IsZero() {
+				return nil, fmt.Errorf("otark.yaml: customer %s: assigned_at and created_at are required", c.ID)
+			}
+			if bg := c.BalanceGroup; bg != nil {
+				tsos, ok := groups[bg.EIC]
+				if !ok || !slices.Contains(tsos, bg.TSO) {
+					return nil, fmt.Errorf("otark.yaml: customer %s: balance group %s/%s is not one of brp %s's", c.ID, bg.EIC, bg.TSO, b.ID)
+				}
+			}
+		}
+	}
+	return &f, nil
+}

@@ -1,0 +1,144 @@
+package otark
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+)
+
+// maxBodyBytes is the contract's 1 MiB body limit.
+const maxBodyBytes = 1 << 20
+
+// patchCustomer answers PATCH /v1/customers/{customer_id}, checking in the
+// contract's order: auth, scope, rate limit, body, customer, business rules.
+func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
+	keyValue := r.Header.Get("X-Api-Key")
+	key, ok := a.keys[keyValue]
+	if !ok {
+		writeProblem(w, errInvalidAPIKey.problem(r, ""))
+		return
+	}
+	// Every request of a known key counts, the 403s too, and carries the
+	// headers; the scope is still answered before the limit.
+	rate := a.limiter.take(keyValue, a.now())
+	rate.setHeaders(w.Header())
+	if !slices.Contains(key.scopes, scopeWrite) {
+		writeProblem(w, errInsufficientScopes.problem(r,
+			"Missing scope: customers:write. Please create a new API key with the required scopes."))
+		return
+	}
+	if rate.exceeded {
+		w.Header().Set("Retry-After", strconv.Itoa(rate.reset))
+		writeProblem(w, errRateLimitExceeded.problem(r, fmt.Sprintf(
+			"Rate limit of %d requests per %d seconds exceeded. Retry in %d seconds.", rate.limit, int(rateWindow.Seconds()), rate.reset)))
+		return
+	}
+
+	raw, decoded, p := readJSON(w, r)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	if fieldErrs := a.validator.validate(r, raw, decoded); len(fieldErrs) > 0 {
+		p := errValidation.problem(r, "")
+		p.Errors = fieldErrs
+		writeProblem(w, p)
+		return
+	}
+	update := parseUpdate(decoded.(map[string]any))
+
+	updated, p := a.updateCustomer(r, key.brp, mux.Vars(r)["customer_id"], update)
+	if p != nil {
+		writeProblem(w, p)
+		return
+	}
+	body, err := json.Marshal(updated)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+// updateCustomer computes the whole new customer and stores it only if
+// every rule passes, so a failing PATCH changes nothing. Stored customers
+// are replaced, never modified in place, so the returned value may be read
+// after the lock is released.
+func (a *API) updateCustomer(r *http.Request, b *brp, id string, u customerUpdate) (Customer, *Problem) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec, ok := a.customers[id]
+	// Another BRP's customer is as invisible as one that does not exist.
+	if !ok || rec.brpID != b.id {
+		return Customer{}, errCustomerNotFound.problem(r, "")
+	}
+	next := rec.customer.clone()
+	// Balance-group rules come before status rules: a request breaking
+	// both is answered with the balance-group error.
+	if u.balanceGroup != nil {
+		if err := b.checkBalanceGroup(*u.balanceGroup); err != nil {
+			return Customer{}, err.kind.problem(r, err.detail)
+		}
+		bg := *u.balanceGroup
+		next.BalanceGroup = &bg
+	}
+	if u.status != nil {
+		if err := moveStatus(&next, *u.status, a.now()); err != nil {
+			return Customer{}, err.kind.problem(r, err.detail)
+		}
+	}
+	if u.metadata != nil {
+		next.Metadata = mergeMetadata(next.Metadata, u.metadata)
+	}
+	a.customers[id] = &customerRecord{brpID: rec.brpID, customer: next}
+	return next, nil
+}
+
+// readJSON reads and parses the body, answering 415, 413 or 400
+// invalid_json when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, any, *Problem) {
+	contentType := r.Header.Get("Content-Type")
+	if contentType == "" {
+		return nil, nil, errUnsupportedMediaType.problem(r, "Missing Content-Type header. Send the body as application/json.")
+	}
+	if mediaType, _, err := mime.ParseMediaType(contentType); err != nil || mediaType != "application/json" {
+		return nil, nil, errUnsupportedMediaType.problem(r, fmt.Sprintf("Content-Type %q is not supported. Send the body as application/json.", contentType))
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			return nil, nil, errPayloadTooLarge.problem(r, fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))
+		}
+		return nil, nil, errInvalidJSON.problem(r, "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil, errInvalidJSON.problem(r, "The request body is empty.")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD; RFC 8259
+	// requires UTF-8, so such a body is not JSON.
+	if !utf8.Valid(raw) {
+		return nil, nil, errInvalidJSON.problem(r, "The request body is not valid UTF-8.")
+	}
+	var decoded any
+	if err := json.Unmarshal(raw, &decoded); err != nil {
+		return nil, nil, errInvalidJSON.problem(r, "The request body is not valid JSON: "+err.Error())
+	}
+	return raw, decoded, nil
+}
+
+// methodNotAllowed answers any other method on the customer path, before
+// auth, as a router does.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPatch)
+	writeProblem(w, errMethodNotAllowed.problem(r, fmt.Sprintf("Method %s is not allowed. Allowed: PATCH.", r.Method)))
+}
