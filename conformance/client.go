@@ -1,0 +1,280 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/gridtwin/gridtwin/specs"
+)
+
+// Client is the only way a check talks to the server under test. Every
+// response it receives is validated against the API's OpenAPI document, so
+// no check can forget to: a response the spec does not allow fails the check
+// that received it, in the spec's own words.
+type Client struct {
+	API     string
+	BaseURL *url.URL
+	Spec    *specs.Document
+	HTTP    *http.Client
+	// Header is sent with every request unless the request overrides it
+	// (credentials, usually).
+	Header http.Header
+	// Secrets are replaced by "<redacted>" wherever an exchange is shown.
+	Secrets []string
+}
+
+// NewClient builds a client for one API. The spec is loaded by the caller
+// once per run: building its validator compiles every schema.
+func NewClient(api, baseURL string, spec *specs.Document, timeout time.Duration) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%s.base_url %q is not an absolute URL", api, baseURL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return &Client{
+		API:     api,
+		BaseURL: u,
+		Spec:    spec,
+		HTTP:    &http.Client{Timeout: timeout},
+		Header:  http.Header{},
+	}, nil
+}
+
+// Request is what a check sends. Body is raw JSON when it is a string or
+// []byte, and is encoded as JSON otherwise; nil sends no body.
+type Request struct {
+	Method string
+	Path   string // relative to the base URL, e.g. /v1/customers/cust_1
+	Header http.Header
+	Body   any
+}
+
+// Exchange is one request and the response it got, kept for assertions and
+// for failure messages.
+type Exchange struct {
+	client      *Client
+	Request     *http.Request
+	RequestBody []byte
+	Response    *http.Response
+	Body        []byte
+}
+
+// Do sends the request, reads the whole response and validates it against
+// the spec. A transport error means the check could not run; a spec
+// violation fails the check.
+func (c *Client) Do(r Request) *Exchange {
+	GinkgoHelper()
+	x := c.send(r)
+	c.validate(x)
+	return x
+}
+
+func (c *Client) send(r Request) *Exchange {
+	GinkgoHelper()
+	var body []byte
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		body = []byte(b)
+	case []byte:
+		body = b
+	default:
+		var err error
+		if body, err = json.Marshal(b); err != nil {
+			CouldNotRun(fmt.Sprintf("encoding the request body: %v", err))
+		}
+	}
+	u := *c.BaseURL
+	u.Path = c.BaseURL.Path + r.Path
+	u.RawPath = ""
+	req, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		CouldNotRun(fmt.Sprintf("building the request %s %s: %v", r.Method, u.String(), err))
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range r.Header {
+		if len(vs) == 0 {
+			req.Header.Del(k) // an explicit empty value removes a default
+			continue
+		}
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	x := &Exchange{client: c, Request: req, RequestBody: body}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		CouldNotRun(fmt.Sprintf("%s %s: %v", r.Method, u.String(), err))
+	}
+	defer resp.Body.Close()
+	x.Response = resp
+	if x.Body, err = io.ReadAll(resp.Body); err != nil {
+		CouldNotRun(fmt.Sprintf("reading the response of %s %s: %v", r.Method, u.String(), err))
+	}
+	return x
+}
+
+// validate checks the response against the spec. The validator matches the
+// request against the spec's paths, so it is shown the path relative to the
+// base URL: a server mounted under a prefix is still recognised.
+func (c *Client) validate(x *Exchange) {
+	GinkgoHelper()
+	if c.Spec == nil {
+		return
+	}
+	specURL := *x.Request.URL
+	specURL.Path = strings.TrimPrefix(x.Request.URL.Path, c.BaseURL.Path)
+	specReq := x.Request.Clone(x.Request.Context())
+	specReq.URL = &specURL
+	specReq.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
+	specResp := *x.Response
+	specResp.Body = io.NopCloser(bytes.NewReader(x.Body))
+	ok, errs := c.Spec.Validator.ValidateHttpResponse(specReq, &specResp)
+	if ok || len(errs) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "  - %s", e.Message)
+		if e.Reason != "" && e.Reason != e.Message {
+			fmt.Fprintf(&b, ": %s", e.Reason)
+		}
+		if e.SpecLine > 0 {
+			fmt.Fprintf(&b, " (spec line %d)", e.SpecLine)
+		}
+		b.WriteString("\n")
+		for _, f := range e.SchemaValidationErrors {
+			where := f.FieldPath
+			if where == "" {
+				where = "$ (the whole body)"
+			}
+			fmt.Fprintf(&b, "      at %s: %s", where, f.Reason)
+			if f.KeywordLocation != "" {
+				fmt.Fprintf(&b, " [schema %s]", f.KeywordLocation)
+			}
+			b.WriteString("\n")
+		}
+		if e.HowToFix != "" {
+			fmt.Fprintf(&b, "      how to fix: %s\n", e.HowToFix)
+		}
+	}
+	Fail(x.explain(fmt.Sprintf(
+		"the response must be one the %s OpenAPI document allows for %s %s\nthe spec's validator found:\n%s",
+		c.API, x.Request.Method, specURL.Path, b.String())))
+}
+
+// Status is the response's status code.
+func (x *Exchange) Status() int { return x.Response.StatusCode }
+
+// MediaType is the response's media type without parameters.
+func (x *Exchange) MediaType() string {
+	mt, _, err := mime.ParseMediaType(x.Response.Header.Get("Content-Type"))
+	if err != nil {
+		return x.Response.Header.Get("Content-Type")
+	}
+	return mt
+}
+
+// Path is the request path as sent, base path included.
+func (x *Exchange) Path() string { return x.Request.URL.Path }
+
+// DecodeJSON decodes the response body. A body that is not JSON where the
+// check needs JSON means the check cannot go on.
+func (x *Exchange) DecodeJSON(into any) {
+	GinkgoHelper()
+	if err := json.Unmarshal(x.Body, into); err != nil {
+		CouldNotRun(x.explain(fmt.Sprintf("the response body is not the JSON the check needs: %v", err)))
+	}
+}
+
+// JSON decodes the response body as a JSON object.
+func (x *Exchange) JSON() map[string]any {
+	GinkgoHelper()
+	var m map[string]any
+	x.DecodeJSON(&m)
+	return m
+}
+
+// Explain returns a Gomega description: the rule under test, what is being
+// checked, and the exchange with secrets redacted. It is evaluated only when
+// the assertion fails.
+func (x *Exchange) Explain(what string, args ...any) func() string {
+	return func() string { return x.explain(fmt.Sprintf(what, args...)) }
+}
+
+func (x *Exchange) explain(what string) string {
+	return fmt.Sprintf("%s: %s\n\n%s", currentRule(), what, x.String())
+}
+
+// String shows the exchange the way a person would paste it into an issue,
+// with credentials redacted.
+func (x *Exchange) String() string {
+	var b strings.Builder
+	b.WriteString("request sent:\n")
+	fmt.Fprintf(&b, "  %s %s\n", x.Request.Method, x.Request.URL.String())
+	writeHeaders(&b, x.Request.Header)
+	if len(x.RequestBody) > 0 {
+		fmt.Fprintf(&b, "\n  %s\n", x.client.redact(string(x.RequestBody)))
+	}
+	if x.Response == nil {
+		b.WriteString("no response\n")
+		return b.String()
+	}
+	b.WriteString("response got:\n")
+	fmt.Fprintf(&b, "  %s\n", x.Response.Status)
+	writeHeaders(&b, x.Response.Header)
+	if len(x.Body) > 0 {
+		body := x.client.redact(string(x.Body))
+		const max = 4096
+		if len(body) > max {
+			body = body[:max] + fmt.Sprintf("... (%d bytes in all)", len(x.Body))
+		}
+		fmt.Fprintf(&b, "\n  %s\n", strings.TrimRight(body, "\n"))
+	}
+	return b.String()
+}
+
+// sensitiveHeaders carry credentials; their values never reach a report.
+var sensitiveHeaders = map[string]bool{"X-Api-Key": true, "Authorization": true, "Cookie": true, "Set-Cookie": true}
+
+// shownHeaders are the response headers worth showing; the rest (Date,
+// Vary, ...) only add noise to a failure message.
+func writeHeaders(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		if k == "Date" || k == "Vary" || k == "Content-Length" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := strings.Join(h[k], ", ")
+		if sensitiveHeaders[k] {
+			v = "<redacted>"
+		}
+		fmt.Fprintf(b, "  %s: %s\n", k, v)
+	}
+}
+
+func (c *Client) redact(s string) string {
+	for _, secret := range c.Secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "<redacted>")
+		}
+	}
+	return s
+}

@@ -1,0 +1,559 @@
+package conformance
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/gridtwin/gridtwin/specs"
+)
+
+// The otark checks: CONTRACT.md section 1, PATCH /v1/customers/{customer_id}.
+// otark has no GET, so state is read with PATCH {} (documented to change
+// nothing and to return the whole customer).
+
+func init() {
+	RegisterAPI(API{
+		Name:  "otark",
+		Spec:  specs.Otark,
+		Title: "Otark BRP API, PATCH /v1/customers/{customer_id}",
+		Configure: func(t *Target, c *Client) bool {
+			if t.Otark == nil {
+				return false
+			}
+			c.Header = http.Header{"X-Api-Key": {t.Otark.APIKey}}
+			c.Secrets = []string{t.Otark.APIKey, t.Otark.APIKeyWithoutWrite}
+			return true
+		},
+		Checks: otarkChecks,
+	})
+}
+
+const (
+	otarkErrorBase = "https://brp.otark.team/errors/"
+	// Probe keys are the suite's own metadata keys; the cleanup removes them.
+	probeA = "gridtwin_conformance_a"
+	probeB = "gridtwin_conformance_b"
+	// unknownKey and unknownCustomer can exist on no server.
+	unknownKey      = "gridtwin-conformance-unknown-key"
+	unknownCustomer = "cust_gridtwin_conformance_unknown"
+	unknownField    = "gridtwin_unknown_field"
+)
+
+// otarkCustomer is the spec's Customer, as the checks compare it.
+type otarkCustomer struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	Status       string            `json:"status"`
+	BalanceGroup *BalanceGroup     `json:"balance_group"`
+	Metadata     map[string]string `json:"metadata"`
+	AssignedAt   string            `json:"assigned_at"`
+	CreatedAt    string            `json:"created_at"`
+	ActivatedAt  *string           `json:"activated_at"`
+}
+
+// otark wraps the Env with the otark vocabulary the checks are written in.
+type otark struct{ e *Env }
+
+func (o otark) cfg() *OtarkTarget { return o.e.Target.Otark }
+
+func customerPath(id string) string { return "/v1/customers/" + url.PathEscape(id) }
+
+// patch sends PATCH /v1/customers/{id} with the configured key unless
+// header overrides it (an empty value removes it).
+func (o otark) patch(id string, body any, header ...http.Header) *Exchange {
+	GinkgoHelper()
+	r := Request{Method: http.MethodPatch, Path: customerPath(id), Body: body}
+	if len(header) > 0 {
+		r.Header = header[0]
+	}
+	return o.e.Client.Do(r)
+}
+
+// customer decodes a 200 answer.
+func customerOf(x *Exchange) otarkCustomer {
+	GinkgoHelper()
+	var c otarkCustomer
+	x.DecodeJSON(&c)
+	return c
+}
+
+// expectCustomer asserts a 200 with a customer and decodes it.
+func expectCustomer(x *Exchange) otarkCustomer {
+	GinkgoHelper()
+	Expect(x.Status()).To(Equal(http.StatusOK), x.Explain("expected 200 with the updated customer"))
+	return customerOf(x)
+}
+
+// read returns the customer as the server has it, via PATCH {}. A read
+// that does not answer 200 is a precondition the target file promised (the
+// customer exists, the key works), so the check could not run.
+func (o otark) read(id string) otarkCustomer {
+	GinkgoHelper()
+	x := o.patch(id, "{}")
+	if x.Status() != http.StatusOK {
+		CouldNotRun(x.explain("reading customer " + id + " with PATCH {} did not answer 200; check the target file's ids and api_key"))
+	}
+	return customerOf(x)
+}
+
+// preserve reads the customer and registers a cleanup that puts its
+// metadata and balance group back, whatever the check does to them.
+func (o otark) preserve(id string) otarkCustomer {
+	GinkgoHelper()
+	before := o.read(id)
+	o.e.Cleanup.Add("restoring metadata and balance group of "+id, func() { o.restore(id, before) })
+	return before
+}
+
+func (o otark) restore(id string, before otarkCustomer) {
+	GinkgoHelper()
+	now := o.read(id)
+	body := map[string]any{}
+	md := map[string]any{}
+	for k := range now.Metadata {
+		if _, kept := before.Metadata[k]; !kept {
+			md[k] = nil
+		}
+	}
+	for k, v := range before.Metadata {
+		if got, ok := now.Metadata[k]; !ok || got != v {
+			md[k] = v
+		}
+	}
+	if len(md) > 0 {
+		body["metadata"] = md
+	}
+	if !sameBalanceGroup(before.BalanceGroup, now.BalanceGroup) {
+		if before.BalanceGroup == nil {
+			Fail("cannot restore customer " + id + ": its balance group was null and otark has no way to unset one")
+		}
+		body["balance_group"] = before.BalanceGroup
+	}
+	if len(body) == 0 {
+		return
+	}
+	x := o.patch(id, body)
+	after := expectCustomer(x)
+	Expect(after.Metadata).To(Equal(before.Metadata), x.Explain("restoring the metadata of customer %s", id))
+	Expect(after.BalanceGroup).To(Equal(before.BalanceGroup), x.Explain("restoring the balance group of customer %s", id))
+}
+
+func sameBalanceGroup(a, b *BalanceGroup) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// eic is a balance group code the key's BRP uses, so that a check about
+// the tso is not answered with an error about the eic.
+func (o otark) eic(c otarkCustomer) string {
+	switch {
+	case c.BalanceGroup != nil:
+		return c.BalanceGroup.EIC
+	case o.cfg().BalanceGroup != nil:
+		return o.cfg().BalanceGroup.EIC
+	}
+	return "11YSOLARDACH--A"
+}
+
+// expectProblem asserts an RFC 9457 problem of the documented class.
+func expectProblem(x *Exchange, status int, slug, title string) map[string]any {
+	GinkgoHelper()
+	Expect(x.Status()).To(Equal(status), x.Explain("expected HTTP status %d (%s)", status, slug))
+	Expect(x.MediaType()).To(Equal("application/problem+json"), x.Explain("every otark error is application/problem+json (RFC 9457)"))
+	p := x.JSON()
+	Expect(p).To(HaveKeyWithValue("type", otarkErrorBase+slug), x.Explain("expected problem type %s%s", otarkErrorBase, slug))
+	Expect(p).To(HaveKeyWithValue("title", title), x.Explain("expected problem title %q", title))
+	Expect(p).To(HaveKeyWithValue("status", BeNumerically("==", status)), x.Explain("the problem's status member must equal the HTTP status"))
+	return p
+}
+
+// expectInstance asserts instance = the request path. Behind a prefix a
+// server may know only its own path, so both are accepted.
+func expectInstance(x *Exchange, p map[string]any, id string) {
+	GinkgoHelper()
+	Expect(p).To(HaveKeyWithValue("instance", BeElementOf(x.Path(), customerPath(id))),
+		x.Explain("instance must be the request path %s", x.Path()))
+}
+
+// expectFieldError asserts a 400 validation problem with an errors[] entry
+// for field with code, and a message (its wording is Zod's, not checked).
+func expectFieldError(x *Exchange, id, field, code string) {
+	GinkgoHelper()
+	p := expectProblem(x, http.StatusBadRequest, "validation", "Validation Failed")
+	expectInstance(x, p, id)
+	Expect(p).To(HaveKeyWithValue("errors", ContainElement(And(
+		HaveKeyWithValue("field", field),
+		HaveKeyWithValue("code", code),
+		HaveKeyWithValue("message", And(BeAssignableToTypeOf(""), Not(BeEmpty()))),
+	))), x.Explain("errors[] must hold {field: %q, code: %q, message}", field, code))
+}
+
+func withMetadata(base map[string]string, changes map[string]any) map[string]string {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for k, v := range changes {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v.(string)
+		}
+	}
+	return out
+}
+
+func otarkChecks(e *Env) {
+	o := otark{e}
+
+	Describe("authentication", func() {
+		It("should answer 401 invalid_api_key when the X-Api-Key header is missing", Rule("auth-missing-key"), Documented, func() {
+			x := o.patch(o.cfg().CustomerID, "{}", http.Header{"X-Api-Key": nil})
+			expectProblem(x, http.StatusUnauthorized, "invalid_api_key", "Invalid API Key")
+		})
+
+		It("should answer 401 invalid_api_key when the X-Api-Key is unknown", Rule("auth-unknown-key"), Documented, func() {
+			x := o.patch(o.cfg().CustomerID, "{}", http.Header{"X-Api-Key": {unknownKey}})
+			expectProblem(x, http.StatusUnauthorized, "invalid_api_key", "Invalid API Key")
+		})
+
+		It("should answer 403 insufficient_scopes when the key lacks customers:write", Rule("scope"), Documented, func() {
+			Need(o.cfg().APIKeyWithoutWrite, "otark.api_key_without_write")
+			x := o.patch(o.cfg().CustomerID, "{}", http.Header{"X-Api-Key": {o.cfg().APIKeyWithoutWrite}})
+			p := expectProblem(x, http.StatusForbidden, "insufficient_scopes", "Insufficient API Key Scopes")
+			Expect(p).To(HaveKeyWithValue("detail", "Missing scope: customers:write. Please create a new API key with the required scopes."),
+				x.Explain("the documented detail of insufficient_scopes"))
+		})
+	})
+
+	Describe("tenancy", func() {
+		It("should answer 404 customer_not_found with instance for an unknown customer id", Rule("customer-not-found"), Documented, func() {
+			x := o.patch(unknownCustomer, "{}")
+			p := expectProblem(x, http.StatusNotFound, "customer_not_found", "Customer Not Found")
+			expectInstance(x, p, unknownCustomer)
+		})
+
+		It("should answer 404 customer_not_found with instance for another BRP's customer", Rule("tenancy"), Documented, func() {
+			id := o.cfg().ForeignCustomerID
+			Need(id, "otark.foreign_customer_id")
+			x := o.patch(id, "{}")
+			p := expectProblem(x, http.StatusNotFound, "customer_not_found", "Customer Not Found")
+			expectInstance(x, p, id)
+		})
+	})
+
+	Describe("problem details", func() {
+		It("should answer every error as application/problem+json with type, title and status", Rule("problem-details"), Documented, func() {
+			id := o.cfg().CustomerID
+			o.preserve(id)
+			errorsToProvoke := []struct {
+				what   string
+				id     string
+				body   string
+				header http.Header
+			}{
+				{"a missing API key", id, "{}", http.Header{"X-Api-Key": nil}},
+				{"an unknown customer", unknownCustomer, "{}", nil},
+				{"an unknown body field", id, `{"` + unknownField + `": "x"}`, nil},
+			}
+			for _, tc := range errorsToProvoke {
+				By("provoking an error with " + tc.what)
+				var x *Exchange
+				if tc.header != nil {
+					x = o.patch(tc.id, tc.body, tc.header)
+				} else {
+					x = o.patch(tc.id, tc.body)
+				}
+				Expect(x.Status()).To(BeNumerically(">=", 400), x.Explain("%s must be answered with an error", tc.what))
+				Expect(x.MediaType()).To(Equal("application/problem+json"), x.Explain("every otark error is application/problem+json (RFC 9457)"))
+				p := x.JSON()
+				Expect(p).To(HaveKeyWithValue("type", HavePrefix(otarkErrorBase)), x.Explain("type is https://brp.otark.team/errors/<slug>"))
+				Expect(p).To(HaveKeyWithValue("title", And(BeAssignableToTypeOf(""), Not(BeEmpty()))), x.Explain("a problem has a title"))
+				Expect(p).To(HaveKeyWithValue("status", BeNumerically("==", x.Status())), x.Explain("the problem's status member equals the HTTP status"))
+			}
+		})
+	})
+
+	Describe("partial update", func() {
+		It("should change nothing for an empty body {}", Rule("empty-body-no-change"), Documented, func() {
+			id := o.cfg().CustomerID
+			before := o.preserve(id)
+			By("adding a metadata key, so there is something {} could lose")
+			changed := expectCustomer(o.patch(id, map[string]any{"metadata": map[string]any{probeA: "kept"}}))
+			Expect(changed.Metadata).To(Equal(withMetadata(before.Metadata, map[string]any{probeA: "kept"})), "the metadata after adding "+probeA)
+			By("sending {}")
+			x := o.patch(id, "{}")
+			Expect(expectCustomer(x)).To(Equal(changed), x.Explain("{} must return the customer exactly as the previous PATCH left it"))
+		})
+
+		It("should return the whole updated customer with 200", Rule("success-returns-customer"), Documented, func() {
+			id := o.cfg().CustomerID
+			before := o.preserve(id)
+			x := o.patch(id, map[string]any{"metadata": map[string]any{probeA: "whole"}})
+			c := expectCustomer(x)
+			Expect(x.MediaType()).To(Equal("application/json"), x.Explain("a customer is application/json"))
+			Expect(c.ID).To(Equal(id), x.Explain("the customer's id"))
+			Expect(c.Name).To(Equal(before.Name), x.Explain("the customer's name is unchanged"))
+			Expect(c.Status).To(Equal(before.Status), x.Explain("the customer's status is unchanged"))
+			Expect(c.CreatedAt).To(Equal(before.CreatedAt), x.Explain("created_at is unchanged"))
+			Expect(c.AssignedAt).To(Equal(before.AssignedAt), x.Explain("assigned_at is unchanged"))
+			Expect(c.Metadata).To(HaveKeyWithValue(probeA, "whole"), x.Explain("the update is in the answer"))
+		})
+
+		It("should send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset on success", Rule("rate-limit-headers"), Documented, func() {
+			x := o.patch(o.cfg().CustomerID, "{}")
+			expectCustomer(x)
+			values := map[string]int{}
+			for _, h := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} {
+				raw := x.Response.Header.Get(h)
+				Expect(raw).NotTo(BeEmpty(), x.Explain("a 200 carries the %s header", h))
+				n, err := strconv.Atoi(strings.TrimSpace(raw))
+				Expect(err).NotTo(HaveOccurred(), x.Explain("%s is an integer", h))
+				Expect(n).To(BeNumerically(">=", 0), x.Explain("%s is not negative", h))
+				values[h] = n
+			}
+			Expect(values["X-RateLimit-Remaining"]).To(BeNumerically("<=", values["X-RateLimit-Limit"]),
+				x.Explain("X-RateLimit-Remaining cannot exceed X-RateLimit-Limit"))
+		})
+	})
+
+	Describe("metadata", func() {
+		It("should add and overwrite the given keys and keep the absent ones", Rule("metadata-merge"), Documented, func() {
+			id := o.cfg().CustomerID
+			before := o.preserve(id)
+			want := before.Metadata
+			for _, step := range []map[string]any{
+				{probeA: "one"},
+				{probeB: "two"},
+				{probeA: "three"},
+			} {
+				By("sending metadata " + mustJSON(step))
+				want = withMetadata(want, step)
+				x := o.patch(id, map[string]any{"metadata": step})
+				Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("the given keys are added or overwritten, absent keys are kept"))
+			}
+			By("reading the customer back")
+			Expect(o.read(id).Metadata).To(Equal(want), "the merged metadata must be stored, not only answered")
+		})
+
+		It("should remove a key set to null and keep the others", Rule("metadata-null-removes"), Documented, func() {
+			id := o.cfg().CustomerID
+			before := o.preserve(id)
+			By("adding two keys")
+			added := map[string]any{probeA: "gone soon", probeB: "stays"}
+			x := o.patch(id, map[string]any{"metadata": added})
+			want := withMetadata(before.Metadata, added)
+			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("both keys are added"))
+			By("setting " + probeA + " to null")
+			x = o.patch(id, map[string]any{"metadata": map[string]any{probeA: nil}})
+			want = withMetadata(want, map[string]any{probeA: nil})
+			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("a key set to null is removed, the others are kept"))
+			By("reading the customer back")
+			Expect(o.read(id).Metadata).To(Equal(want), "the removal must be stored")
+		})
+
+		It(`should keep every key for "metadata": {}`, Rule("metadata-empty-object"), Documented, func() {
+			id := o.cfg().CustomerID
+			before := o.preserve(id)
+			added := map[string]any{probeA: "kept"}
+			want := withMetadata(before.Metadata, added)
+			expectCustomer(o.patch(id, map[string]any{"metadata": added}))
+			x := o.patch(id, `{"metadata": {}}`)
+			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain(`"metadata": {} keeps every key`))
+		})
+	})
+
+	Describe("read-only fields", func() {
+		DescribeTable("should answer 400 read_only_field with field = the key",
+			Rule("read-only-field"), Documented,
+			func(field string) {
+				id := o.cfg().CustomerID
+				before := o.preserve(id)
+				// The current value: a server must refuse the key itself,
+				// not only a change of its value.
+				values := map[string]any{
+					"id": before.ID, "name": before.Name, "assigned_at": before.AssignedAt,
+					"created_at": before.CreatedAt, "activated_at": before.ActivatedAt,
+				}
+				x := o.patch(id, map[string]any{field: values[field]})
+				expectFieldError(x, id, field, "read_only_field")
+			},
+			Entry("for id", "id"),
+			Entry("for name", "name"),
+			Entry("for assigned_at", "assigned_at"),
+			Entry("for activated_at", "activated_at"),
+			Entry("for created_at", "created_at"),
+		)
+	})
+
+	Describe("validation", func() {
+		It("should answer 400 unknown_field with field = the key for an undocumented body field", Rule("unknown-field"), Documented, func() {
+			id := o.cfg().CustomerID
+			o.preserve(id)
+			x := o.patch(id, `{"`+unknownField+`": "x"}`)
+			expectFieldError(x, id, unknownField, "unknown_field")
+		})
+
+		DescribeTable("should answer 400 invalid_enum_value at the field's dotted path",
+			Rule("enum-value"), Documented,
+			func(field string, body func(c otarkCustomer) map[string]any) {
+				id := o.cfg().CustomerID
+				before := o.preserve(id)
+				x := o.patch(id, body(before))
+				expectFieldError(x, id, field, "invalid_enum_value")
+			},
+			Entry("for balance_group.tso", "balance_group.tso", func(c otarkCustomer) map[string]any {
+				return map[string]any{"balance_group": map[string]any{"eic": o.eic(c), "tso": "INVALID"}}
+			}),
+			Entry("for status", "status", func(otarkCustomer) map[string]any {
+				return map[string]any{"status": "bogus"}
+			}),
+		)
+
+		DescribeTable("should answer 400 invalid_type at the field's dotted path",
+			Rule("invalid-type"), Documented,
+			func(field string, body func(c otarkCustomer) map[string]any) {
+				id := o.cfg().CustomerID
+				before := o.preserve(id)
+				x := o.patch(id, body(before))
+				expectFieldError(x, id, field, "invalid_type")
+			},
+			Entry("for a number as status", "status", func(otarkCustomer) map[string]any {
+				return map[string]any{"status": 42}
+			}),
+			Entry("for a number as a metadata value", "metadata.region", func(otarkCustomer) map[string]any {
+				return map[string]any{"metadata": map[string]any{"region": 42}}
+			}),
+			Entry("for a number as balance_group.eic", "balance_group.eic", func(otarkCustomer) map[string]any {
+				return map[string]any{"balance_group": map[string]any{"eic": 42, "tso": "DE_AMPRION"}}
+			}),
+		)
+
+		It("should answer 400 invalid_type at metadata for an array where an object is expected", Rule("invalid-type-object"), Framework, func() {
+			id := o.cfg().CustomerID
+			o.preserve(id)
+			x := o.patch(id, `{"metadata": []}`)
+			expectFieldError(x, id, "metadata", "invalid_type")
+		})
+
+		DescribeTable("should answer 400 required for a balance_group without one of its keys",
+			Rule("balance-group-required"), Documented,
+			func(field string, body func(c otarkCustomer) map[string]any) {
+				id := o.cfg().CustomerID
+				before := o.preserve(id)
+				x := o.patch(id, body(before))
+				expectFieldError(x, id, field, "required")
+			},
+			Entry("at balance_group.tso", "balance_group.tso", func(c otarkCustomer) map[string]any {
+				return map[string]any{"balance_group": map[string]any{"eic": o.eic(c)}}
+			}),
+			Entry("at balance_group.eic", "balance_group.eic", func(otarkCustomer) map[string]any {
+				return map[string]any{"balance_group": map[string]any{"tso": "DE_AMPRION"}}
+			}),
+		)
+	})
+
+	Describe("business rules", func() {
+		It("should answer 409 already_active when activating an active customer", Rule("already-active"), Documented, func() {
+			id := o.cfg().ActiveCustomerID
+			Need(id, "otark.active_customer_id")
+			o.preserve(id)
+			x := o.patch(id, `{"status": "active"}`)
+			expectProblem(x, http.StatusConflict, "already_active", "Customer Already Active")
+		})
+
+		It("should answer 400 balance_group_tso_not_enabled for a TSO the balance group has not enabled", Rule("tso-not-enabled"), Documented, func() {
+			Need(o.cfg().TSONotEnabled, "otark.tso_not_enabled")
+			id := o.cfg().CustomerID
+			o.preserve(id)
+			x := o.patch(id, map[string]any{"balance_group": o.cfg().TSONotEnabled})
+			expectProblem(x, http.StatusBadRequest, "balance_group_tso_not_enabled", "Balance Group TSO Not Enabled")
+		})
+
+		It("should assign a balance group the BRP may use", Rule("balance-group-update"), Documented, func() {
+			Need(o.cfg().BalanceGroup, "otark.balance_group")
+			id := o.cfg().CustomerID
+			o.preserve(id)
+			x := o.patch(id, map[string]any{"balance_group": o.cfg().BalanceGroup})
+			Expect(expectCustomer(x).BalanceGroup).To(Equal(o.cfg().BalanceGroup), x.Explain("the answer carries the new balance group"))
+			By("reading the customer back")
+			Expect(o.read(id).BalanceGroup).To(Equal(o.cfg().BalanceGroup), "the new balance group must be stored")
+		})
+
+		It("should activate a pending customer and set activated_at", Rule("activation"), Documented, Destructive, func() {
+			e.RequireDestructive()
+			id := o.cfg().PendingCustomerID
+			Need(id, "otark.pending_customer_id")
+			before := o.preserve(id)
+			if before.Status != "pending" {
+				CouldNotRun("pending_customer_id " + id + " is " + before.Status + ", not pending (was it activated by an earlier destructive run?)")
+			}
+			x := o.patch(id, `{"status": "active"}`)
+			c := expectCustomer(x)
+			Expect(c.Status).To(Equal("active"), x.Explain("the customer is active"))
+			Expect(c.ActivatedAt).NotTo(BeNil(), x.Explain("activation sets activated_at"))
+			_, err := time.Parse(time.RFC3339, *c.ActivatedAt)
+			Expect(err).NotTo(HaveOccurred(), x.Explain("activated_at is an RFC 3339 date-time"))
+			By("reading the customer back")
+			Expect(o.read(id)).To(Equal(c), "the activation must be stored")
+		})
+	})
+
+	Describe("atomicity", func() {
+		DescribeTable("should change nothing when a PATCH fails, as RFC 5789 requires",
+			Rule("atomic-failure"), Documented,
+			func(customer func() string, invalid func(c otarkCustomer) map[string]any) {
+				id := customer()
+				before := o.preserve(id)
+				body := invalid(before)
+				body["metadata"] = map[string]any{probeA: "must not be stored"}
+				By("sending a valid metadata change together with an invalid part")
+				x := o.patch(id, body)
+				Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)), x.Explain("the request must fail"))
+				By("reading the customer back with PATCH {}")
+				after := o.read(id)
+				Expect(after.Metadata).To(Equal(before.Metadata), x.Explain("a failed PATCH must not apply its valid metadata change (the exchange above is the failed PATCH)"))
+				Expect(after).To(Equal(before), "a failed PATCH changes nothing")
+			},
+			Entry("with an unknown field", func() string { return o.cfg().CustomerID }, func(otarkCustomer) map[string]any {
+				return map[string]any{unknownField: "x"}
+			}),
+			Entry("with an invalid status", func() string { return o.cfg().CustomerID }, func(otarkCustomer) map[string]any {
+				return map[string]any{"status": "bogus"}
+			}),
+			Entry("with a read-only field", func() string { return o.cfg().CustomerID }, func(c otarkCustomer) map[string]any {
+				return map[string]any{"name": c.Name + " (renamed)"}
+			}),
+			Entry("with a TSO not enabled for the balance group", func() string {
+				Need(o.cfg().TSONotEnabled, "otark.tso_not_enabled")
+				return o.cfg().CustomerID
+			}, func(otarkCustomer) map[string]any {
+				return map[string]any{"balance_group": o.cfg().TSONotEnabled}
+			}),
+			Entry("when activating an active customer", func() string {
+				Need(o.cfg().ActiveCustomerID, "otark.active_customer_id")
+				return o.cfg().ActiveCustomerID
+			}, func(otarkCustomer) map[string]any {
+				return map[string]any{"status": "active"}
+			}),
+		)
+	})
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}

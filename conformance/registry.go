@@ -1,0 +1,201 @@
+package conformance
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/gridtwin/gridtwin/specs"
+)
+
+// API is one vendor API's checks. Each API lives in its own file
+// (otark.go, podero.go, esmart.go) and registers itself from init with
+// RegisterAPI; nothing else in the package needs to know it exists.
+type API struct {
+	// Name is the short name: the --api value, the Ginkgo label, and the
+	// target-file section.
+	Name string
+	// Spec names the embedded OpenAPI document (specs.Otark, ...).
+	Spec string
+	// Title describes what is checked, e.g. "Otark BRP API, PATCH /v1/customers/{customer_id}".
+	Title string
+	// Configure prepares the API's client from its target section: default
+	// credentials and the secrets to redact. It returns false when the
+	// target file has no section for this API.
+	Configure func(t *Target, c *Client) bool
+	// Checks declares the API's specs (Describe/It). It runs while Ginkgo
+	// builds its tree, before any request is sent, so it must only capture
+	// e and read e.Target/e.Client inside the It bodies.
+	Checks func(e *Env)
+}
+
+var registry = map[string]API{}
+
+// RegisterAPI adds an API's checks to the suite.
+func RegisterAPI(a API) {
+	if _, dup := registry[a.Name]; dup {
+		panic("conformance: API registered twice: " + a.Name)
+	}
+	registry[a.Name] = a
+}
+
+// registeredAPIs returns the APIs in name order, so reports are stable.
+func registeredAPIs() []API {
+	out := make([]API, 0, len(registry))
+	for _, a := range registry {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Env is what a check sees, in the spirit of csi-sanity's TestContext: the
+// target, the API's validated client, and a per-check cleanup tracker.
+// Fields are filled in by the registry's setup before each check.
+type Env struct {
+	API              API
+	Target           *Target
+	AllowDestructive bool
+	Client           *Client
+	Cleanup          *Cleanups
+
+	selected   bool
+	timeout    time.Duration
+	clientErr  error
+	configured bool
+	prepared   bool
+}
+
+// describeAPIs builds Ginkgo's tree: one container per registered API,
+// labelled with the API's name, whose every check runs between the
+// registry's setup and teardown.
+func describeAPIs(run *runConfig) {
+	for _, a := range registeredAPIs() {
+		env := &Env{
+			API:              a,
+			Target:           run.target,
+			AllowDestructive: run.allowDestructive,
+			selected:         run.selected(a.Name),
+			timeout:          run.requestTimeout,
+		}
+		Describe(a.Name, Label(a.Name), func() {
+			BeforeEach(env.setup)
+			AfterEach(env.teardown)
+			a.Checks(env)
+		})
+	}
+}
+
+func (e *Env) setup() {
+	if !e.selected {
+		Skip(fmt.Sprintf("%s is not selected by --api", e.API.Name))
+	}
+	if !e.prepared {
+		e.prepared = true
+		e.prepare()
+	}
+	if !e.configured {
+		Skip(fmt.Sprintf("the target file has no %s section", e.API.Name))
+	}
+	if e.clientErr != nil {
+		CouldNotRun(e.clientErr.Error())
+	}
+	e.Cleanup = &Cleanups{}
+}
+
+// prepare loads the spec and builds the client once per API, only for APIs
+// that run: a run of otark alone never compiles the podero schemas.
+func (e *Env) prepare() {
+	c := &Client{API: e.API.Name}
+	if e.configured = e.API.Configure(e.Target, c); !e.configured {
+		return
+	}
+	doc, err := specs.Load(e.API.Spec)
+	if err != nil {
+		e.clientErr = fmt.Errorf("loading the %s OpenAPI document: %w", e.API.Name, err)
+		return
+	}
+	client, err := NewClient(e.API.Name, e.Target.BaseURL(e.API.Name), doc, e.timeout)
+	if err != nil {
+		e.clientErr = err
+		return
+	}
+	client.Header, client.Secrets = c.Header, c.Secrets
+	if client.Header == nil {
+		client.Header = make(map[string][]string)
+	}
+	e.Client = client
+}
+
+func (e *Env) teardown() {
+	if e.Cleanup != nil {
+		e.Cleanup.Run()
+	}
+}
+
+// Labels used by every check. A check carries its API (from the registry's
+// container), one Rule, one of Documented or Framework, and Destructive
+// when it changes something that cannot be undone.
+var (
+	Documented  = Label("documented")
+	Framework   = Label("framework")
+	Destructive = Label("destructive")
+)
+
+// Rule labels a check with the contract rule it checks, e.g.
+// Rule("metadata-merge") → label "rule:metadata-merge".
+func Rule(name string) Labels { return Label("rule:" + name) }
+
+// currentRule names the rule of the running check for failure messages.
+func currentRule() string {
+	labels := CurrentSpecReport().Labels()
+	api, rule, kind := "", "", ""
+	for _, l := range labels {
+		switch {
+		case strings.HasPrefix(l, "rule:"):
+			rule = strings.TrimPrefix(l, "rule:")
+		case l == "documented" || l == "framework":
+			kind = l
+		case registry[l].Name == l:
+			api = l
+		}
+	}
+	if rule == "" {
+		return "rule (unlabelled)"
+	}
+	return fmt.Sprintf("rule %s/%s [%s]", api, rule, kind)
+}
+
+// RequireDestructive skips a check that cannot be undone unless the run
+// allows it.
+func (e *Env) RequireDestructive() {
+	if !e.AllowDestructive {
+		Skip("destructive: changes the server in a way that cannot be undone; run with --allow-destructive")
+	}
+}
+
+// Need skips the check when an optional target-file key is absent.
+func Need(value any, key string) {
+	switch v := value.(type) {
+	case string:
+		if v != "" {
+			return
+		}
+	case int:
+		if v != 0 {
+			return
+		}
+	case *BalanceGroup:
+		if v != nil {
+			return
+		}
+	default:
+		if v != nil {
+			return
+		}
+	}
+	Skip(fmt.Sprintf("needs %s in the target file", key))
+}
