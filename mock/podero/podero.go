@@ -1,23 +1,131 @@
-// Package podero mocks the Podero API. PLACEHOLDER: replaced by the real implementation.
+// Package podero mocks Podero's partner API (django-ninja on pydantic v2,
+// OAuth2 by django-oauth-toolkit): the client-credentials token endpoint and
+// a user's energy contracts (list, create, replace). Requests are checked
+// against specs/podero.yaml; findings are answered in pydantic's dialect.
 package podero
 
 import (
+	"fmt"
 	"io/fs"
+	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/pb33f/libopenapi-validator/config"
+
+	"github.com/gridtwin/gridtwin/specs"
 )
 
-// API is the mocked Podero API.
-type API struct{}
-
-// New loads the fixtures from fsys (podero.yaml).
-func New(fsys fs.FS, opts Options) (*API, error) { return &API{}, nil }
-
 // Options tune the mock.
-type Options struct{}
+type Options struct {
+	// Now is the clock for token lifetimes; nil means time.Now.
+	Now func() time.Time
+}
 
-func (a *API) Name() string           { return "podero" }
-func (a *API) Register(r *mux.Router) {}
-func (a *API) Reset()                 {}
-func (a *API) State() any             { return map[string]any{} }
-func (a *API) Credentials() []string  { return nil }
+// API is the mocked Podero API.
+type API struct {
+	fixtures *fixtureFile
+	store    *store
+	doc      *specs.Document
+	now      func() time.Time
+
+	list, create, update *operation
+}
+
+const (
+	contractsPath = "/api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts"
+	contractPath  = contractsPath + "/{energy_contract_id}"
+	tokenPath     = "/oauth2/token/"
+)
+
+// New loads podero.yaml from fsys and builds the validator once.
+func New(fsys fs.FS, opts Options) (*API, error) {
+	f, err := loadFixtures(fsys)
+	if err != nil {
+		return nil, err
+	}
+	// Security is checked by the handlers first (401 comes before anything
+	// else), so the validator need not look at it.
+	doc, err := specs.Load(specs.Podero, config.WithFormatAssertions(), config.WithoutSecurityValidation())
+	if err != nil {
+		return nil, err
+	}
+	model, err := doc.Doc.BuildV3Model()
+	if err != nil {
+		return nil, err
+	}
+	a := &API{fixtures: f, store: newStore(f), doc: doc, now: opts.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	for _, o := range []struct {
+		dst              **operation
+		method, template string
+	}{
+		{&a.list, http.MethodGet, contractsPath},
+		{&a.create, http.MethodPost, contractsPath},
+		{&a.update, http.MethodPut, contractPath},
+	} {
+		if *o.dst, err = newOperation(&model.Model, o.method, o.template); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *API) Name() string { return "podero" }
+
+// Register adds the routes. Another method on a known path gets what
+// django answers: 405 with Allow, before authentication.
+func (a *API) Register(r *mux.Router) {
+	r.HandleFunc(tokenPath, a.token).Methods(http.MethodPost)
+	r.Handle(tokenPath, methodNotAllowed("POST, OPTIONS", ""))
+	r.HandleFunc(contractsPath, a.listContracts).Methods(http.MethodGet)
+	r.HandleFunc(contractsPath, a.createContract).Methods(http.MethodPost)
+	r.Handle(contractsPath, methodNotAllowed("GET, POST", "Method not allowed"))
+	r.HandleFunc(contractPath, a.updateContract).Methods(http.MethodPut)
+	r.Handle(contractPath, methodNotAllowed("PUT", "Method not allowed"))
+}
+
+// methodNotAllowed is Django's HttpResponseNotAllowed; django-ninja gives
+// it the text body "Method not allowed", a plain Django view none.
+func methodNotAllowed(allow, body string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Allow", allow)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		_, _ = w.Write([]byte(body))
+	})
+}
+
+// Reset restores the fixtures and forgets issued tokens.
+func (a *API) Reset() {
+	a.store.mu.Lock()
+	defer a.store.mu.Unlock()
+	a.store.load(a.fixtures)
+}
+
+func (a *API) State() any { return a.store.snapshot() }
+
+// Credentials print enough to make a first request with curl.
+func (a *API) Credentials() []string {
+	var lines []string
+	for _, o := range a.fixtures.Organizations {
+		lines = append(lines, fmt.Sprintf("organization %s (%s)", o.ID, o.Name))
+		lines = append(lines, fmt.Sprintf("  client_id=%s client_secret=%s  (POST %s)", o.ClientID, o.ClientSecret, tokenPath))
+		if o.StaticToken != "" {
+			lines = append(lines, fmt.Sprintf("  static token: Authorization: Bearer %s", o.StaticToken))
+		}
+		for _, u := range o.Users {
+			line := "  user " + u.ID
+			if len(u.EnergyContracts) > 0 {
+				line += " energy contract " + u.EnergyContracts[0].ID
+			}
+			if len(u.Buildings) > 0 {
+				line += " building " + u.Buildings[0]
+			}
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}

@@ -1,0 +1,196 @@
+package podero
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// maxBody is Django's DATA_UPLOAD_MAX_MEMORY_SIZE: a larger body cannot be
+// read, which the mock answers like any unreadable body.
+const maxBody = 2621440
+
+// readBody returns the raw body (nil when empty: django-ninja then reports
+// the payload missing) and its JSON value. ok is false after a 400.
+func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, ok bool) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, detailCannotParse)
+		return nil, nil, false
+	}
+	if len(raw) == 0 {
+		r.Body = http.NoBody
+		return nil, nil, true
+	}
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		writeDetail(w, http.StatusBadRequest, detailCannotParse)
+		return nil, nil, false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	return raw, payload, true
+}
+
+// contractRules are Podero's rules beyond the schema, run with the field
+// validation as pydantic field validators would: on fields that passed.
+func contractRules(body map[string]any) []fieldError {
+	loc := appendLoc(bodyLoc, "currency_energy_price")
+	currency, hasCurrency := body["currency_energy_price"]
+	if code, ok := currency.(string); ok && !isCurrencyCode(code) {
+		return []fieldError{valueError(loc, fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
+	}
+	prices, _ := body["energy_prices"].([]any)
+	hourly := body["energy_contract_type"] == "spot_hourly" && len(prices) > 0
+	if hourly && (!hasCurrency || currency == nil) {
+		return []fieldError{valueError(loc, "currency_energy_price is required when hourly energy prices are given")}
+	}
+	return nil
+}
+
+// contractFrom builds the stored contract from a checked body: PUT replaces,
+// so an absent field is null and absent or null prices are empty.
+func contractFrom(body map[string]any) Contract {
+	str := func(k string) *string {
+		if s, ok := body[k].(string); ok {
+			return &s
+		}
+		return nil
+	}
+	c := Contract{
+		EnergyContractType:  str("energy_contract_type"),
+		EnergyPrices:        []Price{},
+		Building:            str("building_id"),
+		MeterID:             str("meter_id"),
+		Supplier:            str("supplier"),
+		CurrencyEnergyPrice: str("currency_energy_price"),
+	}
+	if b, ok := body["energy_price_includes_external_components"].(bool); ok {
+		c.EnergyPriceIncludesExternalComponents = &b
+	}
+	list, _ := body["energy_prices"].([]any)
+	for _, item := range list {
+		p, _ := item.(map[string]any)
+		price, _ := p["price"].(float64)
+		ts, _ := p["timestamp"].(string)
+		c.EnergyPrices = append(c.EnergyPrices, Price{Price: price, Timestamp: ts})
+	}
+	return c
+}
+
+// request is the common front of the contract operations, in the
+// contract's order: 401, 400, 422, then 403 for a foreign organization and
+// 404 for a user not in it. It answers and returns ok=false on failure.
+func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (checked, bool) {
+	orgID, ok := a.authenticate(r)
+	if !ok {
+		writeDetail(w, http.StatusUnauthorized, detailUnauthorized)
+		return checked{}, false
+	}
+	var raw []byte
+	var payload any
+	if op.body != nil {
+		if raw, payload, ok = readBody(w, r); !ok {
+			return checked{}, false
+		}
+	}
+	c, errs := a.validate(r, op, mux.Vars(r), raw, payload)
+	if len(errs) > 0 {
+		writeValidation(w, errs)
+		return checked{}, false
+	}
+	if c.ids["org_id"] != orgID {
+		writeDetail(w, http.StatusForbidden, detailForbidden)
+		return checked{}, false
+	}
+	return c, true
+}
+
+// userOf looks the user up in the organization; call with the lock held.
+func (a *API) userOf(c checked) *user {
+	org := a.store.orgs[c.ids["org_id"]]
+	if org == nil {
+		return nil
+	}
+	return org.users[c.ids["user_id"]]
+}
+
+func buildingError(id string) []fieldError {
+	return []fieldError{valueError(appendLoc(bodyLoc, "building_id"), fmt.Sprintf("building %s is not one of the user's buildings", id))}
+}
+
+func (a *API) listContracts(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.request(w, r, a.list)
+	if !ok {
+		return
+	}
+	a.store.mu.Lock()
+	u := a.userOf(c)
+	var out []Contract
+	if u != nil {
+		out = u.list()
+	}
+	a.store.mu.Unlock()
+	if u == nil {
+		writeDetail(w, http.StatusNotFound, detailNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) createContract(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.request(w, r, a.create)
+	if !ok {
+		return
+	}
+	in := contractFrom(c.body)
+	in.ID = newUUID()
+	a.store.mu.Lock()
+	defer a.store.mu.Unlock()
+	u := a.userOf(c)
+	if u == nil {
+		writeDetail(w, http.StatusNotFound, detailNotFound)
+		return
+	}
+	if in.Building != nil && !u.ownsBuilding(*in.Building) {
+		writeValidation(w, buildingError(*in.Building))
+		return
+	}
+	u.contracts[in.ID] = &in
+	u.contractOrder = append(u.contractOrder, in.ID)
+	writeJSON(w, http.StatusOK, in.clone())
+}
+
+func (a *API) updateContract(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.request(w, r, a.update)
+	if !ok {
+		return
+	}
+	in := contractFrom(c.body)
+	in.ID = c.ids["energy_contract_id"]
+	a.store.mu.Lock()
+	defer a.store.mu.Unlock()
+	u := a.userOf(c)
+	if u == nil || u.contracts[in.ID] == nil {
+		writeDetail(w, http.StatusNotFound, detailNotFound)
+		return
+	}
+	if in.Building != nil && !u.ownsBuilding(*in.Building) {
+		writeValidation(w, buildingError(*in.Building))
+		return
+	}
+	*u.contracts[in.ID] = in
+	writeJSON(w, http.StatusOK, in.clone())
+}
+
+// newUUID is a random (version 4) UUID, lower-case.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

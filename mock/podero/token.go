@@ -1,0 +1,128 @@
+package podero
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// tokenLifetime is django-oauth-toolkit's ACCESS_TOKEN_EXPIRE_SECONDS as
+// Podero documents it (expires_in 36000).
+const tokenLifetime = 36000 * time.Second
+
+type tokenAnswer struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+	TokenType   string `json:"token_type"`
+	Scope       string `json:"scope"`
+}
+
+type oauthError struct {
+	Error string `json:"error"`
+}
+
+// token is POST /oauth2/token/ for the client-credentials grant. As in
+// oauthlib, the grant type is checked before the client.
+func (a *API) token(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	params := tokenParams(w, r)
+	if params.Get("grant_type") != "client_credentials" {
+		writeJSON(w, http.StatusBadRequest, oauthError{Error: "unsupported_grant_type"})
+		return
+	}
+	clientID, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 2.3.1: the Basic credentials are form-encoded first.
+		clientID, _ = url.QueryUnescape(clientID)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		clientID, secret = params.Get("client_id"), params.Get("client_secret")
+	}
+
+	a.store.mu.Lock()
+	org := a.store.byClient[clientID]
+	if org == nil || subtle.ConstantTimeCompare([]byte(org.ClientSecret), []byte(secret)) != 1 {
+		a.store.mu.Unlock()
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_client"`)
+		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_client"})
+		return
+	}
+	access := newAccessToken()
+	a.store.issued[access] = issuedToken{orgID: org.ID, expires: a.now().Add(tokenLifetime)}
+	a.store.mu.Unlock()
+
+	writeJSON(w, http.StatusOK, tokenAnswer{
+		AccessToken: access,
+		ExpiresIn:   int(tokenLifetime / time.Second),
+		TokenType:   "Bearer",
+		Scope:       "read write",
+	})
+}
+
+// tokenParams reads a form body, or a JSON object of strings when the
+// request says JSON. Anything unreadable is no parameters at all, which ends
+// in unsupported_grant_type.
+func tokenParams(w http.ResponseWriter, r *http.Request) url.Values {
+	params := url.Values{}
+	media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if media == "application/json" {
+		var body map[string]any
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil || json.Unmarshal(raw, &body) != nil {
+			return params
+		}
+		for k, v := range body {
+			if s, ok := v.(string); ok {
+				params.Set(k, s)
+			}
+		}
+		return params
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		return params
+	}
+	return r.PostForm
+}
+
+// authenticate reads the bearer token the way django-ninja's HttpBearer
+// does and returns the organization it acts for.
+func (a *API) authenticate(r *http.Request) (string, bool) {
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "bearer") || token == "" {
+		return "", false
+	}
+	a.store.mu.Lock()
+	defer a.store.mu.Unlock()
+	if org, ok := a.store.static[token]; ok {
+		return org, true
+	}
+	t, ok := a.store.issued[token]
+	if !ok {
+		return "", false
+	}
+	if !a.now().Before(t.expires) {
+		delete(a.store.issued, token)
+		return "", false
+	}
+	return t.orgID, true
+}
+
+// newAccessToken has the shape of oauthlib's generate_token: 30 characters
+// of ASCII letters and digits.
+func newAccessToken() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, 30)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,317 @@
+package podero
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	verrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+)
+
+// fieldSpec is what specs/podero.yaml says about one value: read once in New
+// so that a validator finding can be answered in pydantic's words, and so
+// that errors come out in the model's field order, as pydantic lists them.
+type fieldSpec struct {
+	types     []string
+	format    string
+	enum      []string // without null
+	maxLength int      // -1: no limit
+	props     []string // declaration order
+	children  map[string]*fieldSpec
+	required  []string
+	items     *fieldSpec
+}
+
+func specOf(s *base.Schema) *fieldSpec {
+	f := &fieldSpec{types: s.Type, format: s.Format, maxLength: -1, required: s.Required, children: map[string]*fieldSpec{}}
+	if s.MaxLength != nil {
+		f.maxLength = int(*s.MaxLength)
+	}
+	for _, n := range s.Enum {
+		if n.Tag != "!!null" {
+			f.enum = append(f.enum, n.Value)
+		}
+	}
+	if s.Properties != nil {
+		for name, proxy := range s.Properties.FromOldest() {
+			f.props = append(f.props, name)
+			f.children[name] = specOf(proxy.Schema())
+		}
+	}
+	if s.Items != nil && s.Items.IsA() {
+		f.items = specOf(s.Items.A.Schema())
+	}
+	return f
+}
+
+func (f *fieldSpec) allows(t string) bool { return slices.Contains(f.types, t) }
+
+// operation is one documented operation with what validation needs of it.
+type operation struct {
+	method   string
+	template string
+	pathItem *v3.PathItem
+	params   []string
+	param    map[string]*fieldSpec
+	body     *fieldSpec // nil when the operation takes no body
+}
+
+func newOperation(model *v3.Document, method, template string) (*operation, error) {
+	item := model.Paths.PathItems.GetOrZero(template)
+	if item == nil {
+		return nil, fmt.Errorf("specs/podero.yaml has no path %s", template)
+	}
+	op := item.GetOperations().GetOrZero(strings.ToLower(method))
+	if op == nil {
+		return nil, fmt.Errorf("specs/podero.yaml has no %s %s", method, template)
+	}
+	o := &operation{method: method, template: template, pathItem: item, param: map[string]*fieldSpec{}}
+	for _, p := range slices.Concat(item.Parameters, op.Parameters) {
+		if p.In == "path" {
+			o.params = append(o.params, p.Name)
+			o.param[p.Name] = specOf(p.Schema.Schema())
+		}
+	}
+	if op.RequestBody != nil {
+		media := op.RequestBody.Content.GetOrZero("application/json")
+		if media == nil || media.Schema == nil {
+			return nil, fmt.Errorf("%s %s: no application/json body schema", method, template)
+		}
+		o.body = specOf(media.Schema.Schema())
+	}
+	return o, nil
+}
+
+// coerce does what pydantic does with value where the spec describes it:
+// the lax conversion on success, pydantic's error otherwise. Objects keep
+// only declared properties: unknown fields are ignored, as pydantic does.
+func coerce(f *fieldSpec, value any, loc []any) (any, []fieldError) {
+	if value == nil && f.allows("null") {
+		return nil, nil
+	}
+	one := func(v any, e *fieldError) (any, []fieldError) {
+		if e != nil {
+			e.Loc = loc
+			return nil, []fieldError{*e}
+		}
+		return v, nil
+	}
+	switch {
+	case len(f.enum) > 0:
+		return one(pyEnum(value, f.enum))
+	case f.allows("number"):
+		return one(pyFloat(value))
+	case f.allows("boolean"):
+		return one(pyBool(value))
+	case f.allows("string") && f.format == "uuid":
+		return one(pyUUID(value))
+	case f.allows("string") && f.format == "date-time":
+		return one(pyDatetime(value))
+	case f.allows("string"):
+		return one(pyString(value, f.maxLength))
+	case f.allows("array"):
+		list, ok := value.([]any)
+		if !ok {
+			return one(nil, typeError("list_type", "Input should be a valid list"))
+		}
+		out := make([]any, len(list))
+		var errs []fieldError
+		for i, item := range list {
+			v, e := coerce(f.items, item, appendLoc(loc, i))
+			out[i] = v
+			errs = append(errs, e...)
+		}
+		return out, errs
+	case f.allows("object"):
+		obj, ok := value.(map[string]any)
+		if !ok {
+			return one(nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"))
+		}
+		out := make(map[string]any, len(f.props))
+		var errs []fieldError
+		for _, name := range f.props {
+			v, present := obj[name]
+			if !present {
+				if slices.Contains(f.required, name) {
+					errs = append(errs, missing(appendLoc(loc, name)))
+				}
+				continue
+			}
+			cv, e := coerce(f.children[name], v, appendLoc(loc, name))
+			if len(e) == 0 {
+				out[name] = cv
+			}
+			errs = append(errs, e...)
+		}
+		return out, errs
+	}
+	return value, nil
+}
+
+func missing(loc []any) fieldError {
+	return fieldError{Type: "missing", Loc: loc, Msg: "Field required"}
+}
+
+func appendLoc(loc []any, seg any) []any {
+	return append(slices.Clip(loc), seg)
+}
+
+var bodyLoc = []any{"body", "payload"}
+
+// checked is a request that passed validation, in pydantic's lax terms.
+type checked struct {
+	ids  map[string]string // path parameters, canonical lower-case UUIDs
+	body map[string]any    // coerced body (declared fields only), nil without a body
+}
+
+// validate runs the spec's validator over the request and answers what
+// django-ninja would: every path and body error together. raw is the body
+// (nil when empty) and payload its decoded JSON.
+func (a *API) validate(r *http.Request, op *operation, vars map[string]string, raw []byte, payload any) (checked, []fieldError) {
+	// django-ninja parses a body whatever its Content-Type says; the
+	// validator would stop at the media type, so it is told the truth.
+	r.Header.Set("Content-Type", "application/json")
+	_, findings := a.doc.Validator.ValidateHttpRequestSyncWithPathItem(r, op.pathItem, op.template)
+
+	var errs []fieldError
+	seen := map[string]bool{}
+	add := func(es ...fieldError) {
+		for _, e := range es {
+			key := fmt.Sprint(e.Loc...)
+			if !seen[key] {
+				seen[key] = true
+				errs = append(errs, e)
+			}
+		}
+	}
+	for _, f := range findings {
+		switch f.ValidationType {
+		case "parameter":
+			if spec := op.param[f.ParameterName]; spec != nil {
+				_, e := coerce(spec, vars[f.ParameterName], []any{"path", f.ParameterName})
+				add(e...)
+			}
+		case "requestBody":
+			if op.body != nil && raw != nil {
+				add(a.translateBody(op.body, payload, f)...)
+			}
+		}
+	}
+
+	// pydantic's lax rules decide the value; anything pydantic refuses that
+	// the JSON Schema allowed (a leap second, say) is reported as well.
+	out := checked{ids: map[string]string{}}
+	for _, name := range op.params {
+		v, e := coerce(op.param[name], vars[name], []any{"path", name})
+		add(e...)
+		if s, ok := v.(string); ok {
+			out.ids[name] = s
+		}
+	}
+	if op.body != nil {
+		if raw == nil {
+			add(missing(bodyLoc))
+		} else {
+			v, e := coerce(op.body, payload, bodyLoc)
+			add(e...)
+			out.body, _ = v.(map[string]any)
+			if out.body != nil {
+				// Podero's own rules run beside the field checks, on the
+				// fields that passed, as pydantic field validators do.
+				add(contractRules(out.body)...)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		a.sortErrors(op, errs)
+		return checked{}, errs
+	}
+	return out, nil
+}
+
+var quotedName = regexp.MustCompile(`'([^']*)'`)
+
+// translateBody turns one validator finding on the body into pydantic's
+// errors at the same place.
+func (a *API) translateBody(root *fieldSpec, payload any, f *verrors.ValidationError) []fieldError {
+	var errs []fieldError
+	for _, sf := range f.SchemaValidationErrors {
+		spec, value, loc, ok := locate(root, payload, sf.InstancePath)
+		if !ok {
+			continue
+		}
+		keyword := sf.KeywordLocation[strings.LastIndexByte(sf.KeywordLocation, '/')+1:]
+		if keyword == "required" {
+			for _, m := range quotedName.FindAllStringSubmatch(sf.Reason, -1) {
+				errs = append(errs, missing(appendLoc(loc, m[1])))
+			}
+			continue
+		}
+		_, e := coerce(spec, value, loc)
+		if len(e) > 0 && len(e[0].Loc) == len(loc) {
+			errs = append(errs, e[0])
+		}
+	}
+	return errs
+}
+
+// locate follows a validator instance path through the body and its spec.
+func locate(root *fieldSpec, payload any, path []string) (*fieldSpec, any, []any, bool) {
+	spec, value, loc := root, payload, slices.Clone(bodyLoc)
+	for _, seg := range path {
+		switch v := value.(type) {
+		case map[string]any:
+			child := spec.children[seg]
+			if child == nil {
+				return nil, nil, nil, false
+			}
+			spec, value, loc = child, v[seg], append(loc, seg)
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(v) || spec.items == nil {
+				return nil, nil, nil, false
+			}
+			spec, value, loc = spec.items, v[i], append(loc, i)
+		default:
+			return nil, nil, nil, false
+		}
+	}
+	return spec, value, loc, true
+}
+
+// sortErrors orders errors as pydantic reports them: path parameters in
+// signature order, then the body in field declaration order.
+func (a *API) sortErrors(op *operation, errs []fieldError) {
+	key := func(e fieldError) []int {
+		if len(e.Loc) >= 2 && e.Loc[0] == "path" {
+			return []int{0, slices.Index(op.params, e.Loc[1].(string))}
+		}
+		k := []int{1}
+		spec := op.body
+		for _, seg := range e.Loc[2:] {
+			switch s := seg.(type) {
+			case int:
+				k = append(k, s)
+				if spec != nil {
+					spec = spec.items
+				}
+			case string:
+				i := -1
+				if spec != nil {
+					i = slices.Index(spec.props, s)
+					spec = spec.children[s]
+				}
+				k = append(k, i)
+			}
+		}
+		return k
+	}
+	slices.SortStableFunc(errs, func(x, y fieldError) int {
+		return slices.Compare(key(x), key(y))
+	})
+}
