@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -115,14 +114,4 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, message stri
 
 func writeModelState(w http.ResponseWriter, r *http.Request, ms modelState) {
 	writeJSON(w, r, http.StatusBadRequest, httpError{Message: msgInvalidRequest, ModelState: ms})
-}
-
-// sortedKeys is used where output order must not depend on map iteration.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
