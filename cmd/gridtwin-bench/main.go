@@ -135,7 +135,7 @@ func (b *bench) run(gridtwinBin, out string) error {
 	err = b.withServer("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}, func(s *server) error {
 		b.report.Gridtwin.FirstAnswerMs = ms(s.firstAnswer)
 		var token string
-		if b.selected("podero") {
+		if b.selected("podero") && len(tg.missing("podero")) == 0 {
 			var err error
 			if token, err = poderoToken(tg, s.baseURL); err != nil {
 				return err
@@ -143,15 +143,19 @@ func (b *bench) run(gridtwinBin, out string) error {
 		}
 		one := func(uint64) string { return tg.Otark.CustomerID }
 		for _, sc := range []struct {
-			key string
+			key, vendor string
 			scenario
 		}{
-			{"otark-valid", otarkPatch(tg, one)},
-			{"otark-rejected", otarkRejected(tg)},
-			{"podero", poderoPut(tg, token)},
-			{"esmart", esmartPatch(tg)},
+			{"otark-valid", "otark", otarkPatch(tg, one)},
+			{"otark-rejected", "otark", otarkRejected(tg)},
+			{"podero", "podero", poderoPut(tg, token)},
+			{"esmart", "esmart", esmartPatch(tg)},
 		} {
 			if !b.selected(sc.key) {
+				continue
+			}
+			if missing := tg.missing(sc.vendor); len(missing) > 0 {
+				b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
 				continue
 			}
 			if err := b.measure(sc.scenario, s); err != nil {
@@ -167,7 +171,9 @@ func (b *bench) run(gridtwinBin, out string) error {
 	}
 
 	// The same valid otark PATCH with many customers in the store.
-	if b.scale > 0 && b.selected("scale") {
+	if b.scale > 0 && b.selected("scale") && len(tg.missing("otark")) > 0 {
+		b.skip("scale", "fixtures/conformance.yaml lacks "+strings.Join(tg.missing("otark"), ", "))
+	} else if b.scale > 0 && b.selected("scale") {
 		dir := filepath.Join(tmp, "scale-fixtures")
 		ids, err := writeScaleFixtures(dir, fixtures.FS(), tg.Otark.CustomerID, b.scale)
 		if err != nil {
@@ -222,6 +228,11 @@ func (b *bench) withServer(name, bin string, args []string, f func(*server) erro
 	}
 	defer s.stop()
 	return f(s)
+}
+
+func (b *bench) skip(scenario, why string) {
+	b.report.Skipped = append(b.report.Skipped, scenario+": "+why)
+	fmt.Fprintf(b.stdout, "%-42s skipped: %s\n", scenario, why)
 }
 
 func (b *bench) measure(sc scenario, s *server) error {

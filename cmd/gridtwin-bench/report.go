@@ -33,6 +33,7 @@ type report struct {
 	} `json:"gridtwin"`
 	Scale   *scaleFigures `json:"scale,omitempty"`
 	Targets []target      `json:"targets"`
+	Skipped []string      `json:"skipped,omitempty"`
 	Missed  []string      `json:"missed,omitempty"`
 }
 
