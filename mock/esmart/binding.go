@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -133,7 +132,7 @@ func bind(body []byte, m *model, prefix string) binding {
 	b.dec.UseNumber()
 	b.out.strings = map[string]string{}
 	if err := b.bindRoot(m); err != nil && err != errStop {
-		b.syntaxError(err)
+		b.syntaxError()
 	}
 	return b.out
 }
@@ -347,19 +346,20 @@ func (b *binder) unexpected(start int, c byte) error {
 }
 
 // syntaxError reports malformed JSON. The contract files it under the
-// parameter's own key, whatever the path.
-func (b *binder) syntaxError(err error) {
+// parameter's own key, whatever the path. encoding/json's Decoder reports
+// offsets relative to its buffer, so the input is scanned once more, on this
+// error path only, for the exact byte: Unmarshal's Offset is the count of
+// bytes read up to and including it, which is Json.NET's position.
+func (b *binder) syntaxError() {
+	var raw json.RawMessage
+	err := json.Unmarshal(b.body, &raw)
 	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se) && int(se.Offset) < len(b.body):
-		c := b.body[se.Offset]
-		msg := jsonNetSyntaxMessage(se.Error(), c)
-		b.out.errs.add(b.prefix, b.locate(msg, int(se.Offset)+1))
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
+	if !errors.As(err, &se) || se.Offset < 1 || int(se.Offset) > len(b.body) || strings.Contains(se.Error(), "unexpected end") {
 		b.out.errs.add(b.prefix, b.locate("Unexpected end when reading JSON.", len(b.body)))
-	default:
-		b.out.errs.add(b.prefix, b.locate("Unexpected character encountered while parsing value.", int(b.dec.InputOffset())))
+		return
 	}
+	c := b.body[se.Offset-1]
+	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Error(), c), int(se.Offset)))
 }
 
 // jsonNetSyntaxMessage words encoding/json's syntax errors as Json.NET's

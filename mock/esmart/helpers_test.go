@@ -85,13 +85,23 @@ func (s *testServer) do(c call) answer {
 
 func (s *testServer) send(c call) answer {
 	s.t.Helper()
+	a, err := s.trySend(c)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a
+}
+
+// trySend is send for goroutines other than the test's, which must not call
+// t.Fatal.
+func (s *testServer) trySend(c call) (answer, error) {
 	var body io.Reader
 	if c.body != "" {
 		body = strings.NewReader(c.body)
 	}
 	req, err := http.NewRequest(c.method, s.URL+c.path, body)
 	if err != nil {
-		s.t.Fatal(err)
+		return answer{}, err
 	}
 	if c.auth != nil {
 		req.SetBasicAuth(c.auth.username, c.auth.password)
@@ -104,14 +114,14 @@ func (s *testServer) send(c call) answer {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatal(err)
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		s.t.Fatal(err)
+		return answer{}, err
 	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: raw}
+	return answer{status: resp.StatusCode, header: resp.Header, body: raw}, nil
 }
 
 // checkAgainstSpec validates an answer with libopenapi-validator. The spec
