@@ -182,7 +182,7 @@ func (a *API) validate(r *http.Request, op *operation, vars map[string]string, r
 	seen := map[string]bool{}
 	add := func(es ...fieldError) {
 		for _, e := range es {
-			key := fmt.Sprint(e.Loc...)
+			key := fmt.Sprintf("%q", e.Loc)
 			if !seen[key] {
 				seen[key] = true
 				errs = append(errs, e)
