@@ -1,6 +1,7 @@
 package podero
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -250,19 +251,33 @@ func TestConcurrentClients(t *testing.T) {
 	h := newHarness(t, Options{})
 	const workers, rounds = 8, 10
 	var wg sync.WaitGroup
-	errs := make(chan string, workers*rounds)
+	errs := make(chan string, workers*(rounds+1))
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Only the test goroutine may stop the test: failures go to errs.
+			var v struct {
+				AccessToken string `json:"access_token"`
+				ID          string `json:"id"`
+				MeterID     string `json:"meter_id"`
+			}
 			issued := h.tokenRequest(`{"grant_type":"client_credentials"}`, "application/json", "Authorization", basic(clientA, secretA))
-			token, _ := field(t, issued.json(t), "access_token").(string)
+			_ = json.Unmarshal(issued.body, &v)
+			token := v.AccessToken
 			created := h.do(http.MethodPost, contractsURL(orgA, userA1), token, `{}`)
-			id, _ := field(t, created.json(t), "id").(string)
+			_ = json.Unmarshal(created.body, &v)
+			id := v.ID
+			if created.status != 200 {
+				errs <- fmt.Sprintf("worker %d create: %d %s", w, created.status, created.body)
+				return
+			}
 			for r := range rounds {
 				meter := fmt.Sprintf("W%d-R%d", w, r)
 				got := h.do(http.MethodPut, contractURL(orgA, userA1, id), token, `{"meter_id":"`+meter+`"}`)
-				if got.status != 200 || field(t, got.json(t), "meter_id") != meter {
+				v.MeterID = ""
+				_ = json.Unmarshal(got.body, &v)
+				if got.status != 200 || v.MeterID != meter {
 					errs <- fmt.Sprintf("worker %d round %d: %d %s", w, r, got.status, got.body)
 				}
 				h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
