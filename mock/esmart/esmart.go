@@ -52,7 +52,11 @@ func New(fsys fs.FS, _ Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{users: map[string]*user{}, model: m, rules: newRules(schema)}
+	rs, err := newRules(schema)
+	if err != nil {
+		return nil, err
+	}
+	a := &API{users: map[string]*user{}, model: m, rules: rs}
 	var initial []Customer
 	for i := range users {
 		u := &users[i]
