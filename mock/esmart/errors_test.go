@@ -76,7 +76,7 @@ func TestNonIntegerCustomerIDIsInvalid(t *testing.T) {
 
 func TestOtherMethodsAreNotAllowed(t *testing.T) {
 	s := newServer(t)
-	for _, method := range []string{http.MethodDelete, http.MethodPut, http.MethodPost, http.MethodHead} {
+	for _, method := range []string{http.MethodDelete, http.MethodPut, http.MethodPost, http.MethodHead, http.MethodOptions} {
 		// No credentials: 405 is answered before 401.
 		a := s.do(call{method: method, path: pathOf(kari.customerID)})
 		a.expectStatus(t, http.StatusMethodNotAllowed)
