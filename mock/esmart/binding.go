@@ -417,7 +417,7 @@ func lineAndPosition(body []byte, off int) (line, pos int) {
 		}
 	}
 	for _, r := range string(body[lineStart:off]) {
-		pos += len(utf16.Encode([]rune{r}))
+		pos += utf16.RuneLen(r)
 	}
 	return line, pos
 }

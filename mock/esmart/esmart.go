@@ -145,11 +145,9 @@ func (s *store) update(owner, id int32, changes map[string]string) (Customer, bo
 	if !ok || id != owner {
 		return Customer{}, false
 	}
-	for field, dst := range map[string]*string{"Email": &c.Email, "MobileNumber": &c.MobileNumber, "PhoneNumber": &c.PhoneNumber} {
-		if v := changes[field]; v != "" {
-			*dst = v
-		}
-	}
+	setIfGiven(&c.Email, changes["Email"])
+	setIfGiven(&c.MobileNumber, changes["MobileNumber"])
+	setIfGiven(&c.PhoneNumber, changes["PhoneNumber"])
 	return c.clone(), true
 }
 
@@ -162,4 +160,12 @@ func (s *store) snapshot() []Customer {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CustomerID < out[j].CustomerID })
 	return out
+}
+
+// setIfGiven applies one change; "" (also what a null or absent property
+// leaves) keeps the stored value.
+func setIfGiven(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
 }
