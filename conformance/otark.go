@@ -97,11 +97,19 @@ func expectCustomer(x *Exchange) otarkCustomer {
 // customer exists, the key works), so the check could not run.
 func (o otark) read(id string) otarkCustomer {
 	GinkgoHelper()
+	c, _ := o.readX(id)
+	return c
+}
+
+// readX is read that also returns the exchange, for assertions about what
+// was read back.
+func (o otark) readX(id string) (otarkCustomer, *Exchange) {
+	GinkgoHelper()
 	x := o.patch(id, "{}")
 	if x.Status() != http.StatusOK {
 		CouldNotRun(x.explain("reading customer " + id + " with PATCH {} did not answer 200; check the target file's ids and api_key"))
 	}
-	return customerOf(x)
+	return customerOf(x), x
 }
 
 // preserve reads the customer and registers a cleanup that puts its
@@ -289,8 +297,9 @@ func otarkChecks(e *Env) {
 			id := o.cfg().CustomerID
 			before := o.preserve(id)
 			By("adding a metadata key, so there is something {} could lose")
-			changed := expectCustomer(o.patch(id, map[string]any{"metadata": map[string]any{probeA: "kept"}}))
-			Expect(changed.Metadata).To(Equal(withMetadata(before.Metadata, map[string]any{probeA: "kept"})), "the metadata after adding "+probeA)
+			cx := o.patch(id, map[string]any{"metadata": map[string]any{probeA: "kept"}})
+			changed := expectCustomer(cx)
+			Expect(changed.Metadata).To(Equal(withMetadata(before.Metadata, map[string]any{probeA: "kept"})), cx.Explain("the metadata after adding %s", probeA))
 			By("sending {}")
 			x := o.patch(id, "{}")
 			Expect(expectCustomer(x)).To(Equal(changed), x.Explain("{} must return the customer exactly as the previous PATCH left it"))
@@ -343,7 +352,8 @@ func otarkChecks(e *Env) {
 				Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("the given keys are added or overwritten, absent keys are kept"))
 			}
 			By("reading the customer back")
-			Expect(o.read(id).Metadata).To(Equal(want), "the merged metadata must be stored, not only answered")
+			c, x := o.readX(id)
+			Expect(c.Metadata).To(Equal(want), x.Explain("the merged metadata must be stored, not only answered"))
 		})
 
 		It("should remove a key set to null and keep the others", Rule("metadata-null-removes"), Documented, func() {
@@ -359,7 +369,8 @@ func otarkChecks(e *Env) {
 			want = withMetadata(want, map[string]any{probeA: nil})
 			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("a key set to null is removed, the others are kept"))
 			By("reading the customer back")
-			Expect(o.read(id).Metadata).To(Equal(want), "the removal must be stored")
+			c, x := o.readX(id)
+			Expect(c.Metadata).To(Equal(want), x.Explain("the removal must be stored"))
 		})
 
 		It(`should keep every key for "metadata": {}`, Rule("metadata-empty-object"), Documented, func() {
@@ -367,7 +378,8 @@ func otarkChecks(e *Env) {
 			before := o.preserve(id)
 			added := map[string]any{probeA: "kept"}
 			want := withMetadata(before.Metadata, added)
-			expectCustomer(o.patch(id, map[string]any{"metadata": added}))
+			ax := o.patch(id, map[string]any{"metadata": added})
+			Expect(expectCustomer(ax).Metadata).To(Equal(want), ax.Explain("the key is added"))
 			x := o.patch(id, `{"metadata": {}}`)
 			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain(`"metadata": {} keeps every key`))
 		})
@@ -487,7 +499,8 @@ func otarkChecks(e *Env) {
 			x := o.patch(id, map[string]any{"balance_group": o.cfg().BalanceGroup})
 			Expect(expectCustomer(x).BalanceGroup).To(Equal(o.cfg().BalanceGroup), x.Explain("the answer carries the new balance group"))
 			By("reading the customer back")
-			Expect(o.read(id).BalanceGroup).To(Equal(o.cfg().BalanceGroup), "the new balance group must be stored")
+			c, x := o.readX(id)
+			Expect(c.BalanceGroup).To(Equal(o.cfg().BalanceGroup), x.Explain("the new balance group must be stored"))
 		})
 
 		It("should activate a pending customer and set activated_at", Rule("activation"), Documented, Destructive, func() {
@@ -505,7 +518,8 @@ func otarkChecks(e *Env) {
 			_, err := time.Parse(time.RFC3339, *c.ActivatedAt)
 			Expect(err).NotTo(HaveOccurred(), x.Explain("activated_at is an RFC 3339 date-time"))
 			By("reading the customer back")
-			Expect(o.read(id)).To(Equal(c), "the activation must be stored")
+			stored, rx := o.readX(id)
+			Expect(stored).To(Equal(c), rx.Explain("the activation must be stored"))
 		})
 	})
 
@@ -521,9 +535,9 @@ func otarkChecks(e *Env) {
 				x := o.patch(id, body)
 				Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)), x.Explain("the request must fail"))
 				By("reading the customer back with PATCH {}")
-				after := o.read(id)
-				Expect(after.Metadata).To(Equal(before.Metadata), x.Explain("a failed PATCH must not apply its valid metadata change (the exchange above is the failed PATCH)"))
-				Expect(after).To(Equal(before), "a failed PATCH changes nothing")
+				after, rx := o.readX(id)
+				Expect(after.Metadata).To(Equal(before.Metadata), x.Explain("a failed PATCH must not apply its valid metadata change; it answered %d and the customer read back afterwards has metadata %s", x.Status(), mustJSON(after.Metadata)))
+				Expect(after).To(Equal(before), rx.Explain("a failed PATCH changes nothing (this is the customer read back afterwards)"))
 			},
 			Entry("with an unknown field", func() string { return o.cfg().CustomerID }, func(otarkCustomer) map[string]any {
 				return map[string]any{unknownField: "x"}

@@ -1,0 +1,166 @@
+package conformance
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSuitePassesAgainstTheMockAndLeavesItsStateAlone(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	config, _ := mockTargetFile(t)
+	before := adminState(t, srv.URL)
+
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark")
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit status %d, want %d\n%s", run.exitCode, ExitPassed, run.output)
+	}
+	otark := run.summary.api("otark")
+	if otark.Failed+otark.CouldNotRun != 0 || otark.Passed < 30 {
+		t.Fatalf("otark: %+v\n%s", otark, run.output)
+	}
+	// The only check switched off is the destructive one, and it says why.
+	for _, c := range otark.Checks {
+		if c.Outcome == OutcomeSkipped && !strings.Contains(c.Reason, "--allow-destructive") {
+			t.Errorf("check %q skipped for %q; the mock's target file offers every input", c.Check, c.Reason)
+		}
+	}
+	if after := adminState(t, srv.URL); !bytes.Equal(before, after) {
+		t.Errorf("the suite changed the mock's state\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+func TestDestructiveRunActivatesThePendingCustomer(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	config, target := mockTargetFile(t)
+
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
+		"--ginkgo.label-filter", "destructive")
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	}
+	otark := run.summary.api("otark")
+	if otark.Passed != 1 || otark.Failed != 0 {
+		t.Fatalf("want exactly the activation check to pass: %+v", otark)
+	}
+	state := string(adminState(t, srv.URL))
+	if !strings.Contains(state, target.Otark.PendingCustomerID) {
+		t.Fatalf("state does not show %s: %s", target.Otark.PendingCustomerID, state)
+	}
+
+	// A second destructive run finds the customer already active: that is
+	// an input the target file got wrong, not a failure of the server.
+	again := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
+		"--ginkgo.label-filter", "destructive")
+	if again.exitCode != ExitCouldNotRun || again.summary.api("otark").CouldNotRun != 1 {
+		t.Fatalf("second run: exit %d, %+v\n%s", again.exitCode, again.summary.api("otark"), again.output)
+	}
+
+	resp, err := http.Post(srv.URL+"/__admin/reset", "", nil)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("reset: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+func TestUnreachableServerIsCouldNotRunNotFailed(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	config, _ := mockTargetFile(t)
+
+	run := runSuite(t, "--config", config, "--target", url, "--api", "otark")
+	if run.exitCode != ExitCouldNotRun {
+		t.Fatalf("exit status %d, want %d\n%s", run.exitCode, ExitCouldNotRun, run.output)
+	}
+	otark := run.summary.api("otark")
+	if otark.Failed != 0 || otark.CouldNotRun == 0 || run.summary.Result != OutcomeCouldNotRun {
+		t.Fatalf("otark: %+v", otark)
+	}
+	if msg := otark.Failures[0].Message; !strings.Contains(msg, "connection refused") {
+		t.Errorf("could-not-run message does not say why: %q", msg)
+	}
+}
+
+func TestAbsentSectionIsSkippedWithItsReason(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	config := writeTarget(t, "esmart:\n  base_url: "+srv.URL+"\n  username: u\n  password: p\n  customer_id: 1001\n")
+
+	run := runSuite(t, "--config", config)
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	}
+	otark := run.summary.api("otark")
+	if otark.Skipped == 0 || otark.Passed+otark.Failed+otark.CouldNotRun != 0 {
+		t.Fatalf("otark: %+v", otark)
+	}
+	for _, c := range otark.Checks {
+		if c.Reason != "the target file has no otark section" {
+			t.Fatalf("check %q: reason %q", c.Check, c.Reason)
+		}
+	}
+}
+
+func TestMissingOptionalKeysSkipTheirChecks(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	_, target := mockTargetFile(t)
+	config := writeTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+target.Otark.APIKey+"\n  customer_id: "+target.Otark.CustomerID+"\n")
+
+	run := runSuite(t, "--config", config)
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	}
+	reasons := map[string]string{}
+	for _, c := range run.summary.api("otark").Checks {
+		if c.Outcome == OutcomeSkipped {
+			reasons[c.Rule] = c.Reason
+		}
+	}
+	for rule, key := range map[string]string{
+		"scope": "otark.api_key_without_write", "tenancy": "otark.foreign_customer_id",
+		"already-active": "otark.active_customer_id", "tso-not-enabled": "otark.tso_not_enabled",
+		"balance-group-update": "otark.balance_group",
+	} {
+		if want := "needs " + key + " in the target file"; reasons[rule] != want {
+			t.Errorf("rule %s: skip reason %q, want %q", rule, reasons[rule], want)
+		}
+	}
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no config", nil, "--config FILE is required"},
+		{"missing file", []string{"--config", "/nonexistent/target.yaml"}, "does not exist"},
+		{"unknown flag", []string{"--config", "x", "--bogus"}, "flag provided but not defined"},
+		{"unknown api", []string{"--config", writeTarget(t, "otark:\n  base_url: http://x\n  api_key: k\n  customer_id: c\n"), "--api", "otrak"}, `unknown API "otrak"`},
+		{"missing required key", []string{"--config", writeTarget(t, "otark:\n  base_url: http://x\n")}, "otark.api_key"},
+	}
+	for _, tc := range cases {
+		var stdout, stderr bytes.Buffer
+		code := Main(tc.args, &stdout, &stderr)
+		if code != ExitUsage || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tc.name, code, stderr.String(), ExitUsage, tc.want)
+		}
+	}
+
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"--help"}, &stdout, &stderr); code != ExitPassed {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, want := range []string{"--config", "--target", "--allow-destructive", "--junit", "--report", "--ginkgo.label-filter", "Exit status"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--help does not mention %s", want)
+		}
+	}
+}
