@@ -58,6 +58,10 @@ func TestWrongTypesAreModelStateErrors(t *testing.T) {
 			"customer.BirthDate": {"Could not convert string to DateTime: yesterday. Path 'BirthDate', line 1, position 24."}}},
 		{"nested property", "{\n  \"Address\": {\n    \"POBox\": \"box\"\n  }\n}", map[string][]string{
 			"customer.Address.POBox": {"Could not convert string to integer: box. Path 'Address.POBox', line 3, position 18."}}},
+		{"positions count UTF-16 units", `{"FirstName":"😀","IsNetCustomer":"no"}`, map[string][]string{
+			"customer.IsNetCustomer": {"Could not convert string to boolean: no. Path 'IsNetCustomer', line 1, position 38."}}},
+		{"CRLF is one line break", "{\r\n\"CustomerId\": \"x\"}", map[string][]string{
+			"customer.CustomerId": {"Could not convert string to integer: x. Path 'CustomerId', line 2, position 17."}}},
 		{"scalar into object", `{"Address":"Oslo"}`, map[string][]string{
 			"customer.Address": {`Error converting value "Oslo" to type 'ElwAddress'. Path 'Address', line 1, position 17.`}}},
 		{"several errors at once", `{"IsNetCustomer":"no","CustomerId":"x","Email":"bad"}`, map[string][]string{
