@@ -72,6 +72,10 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 			}
 			b.only[k] = true
 		}
+		// The scale figure is a ratio to the valid PATCH with default fixtures.
+		if b.only["scale"] {
+			b.only["otark-valid"] = true
+		}
 	}
 	if err := b.run(*gridtwinBin, *out); err != nil {
 		fmt.Fprintf(stderr, "gridtwin-bench: %v\n", err)
