@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,8 +76,29 @@ type Exchange struct {
 func (c *Client) Do(r Request) *Exchange {
 	GinkgoHelper()
 	x := c.send(r)
+	for attempt := 0; x.Status() == http.StatusTooManyRequests; attempt++ {
+		x = c.waitOutRateLimit(r, x, attempt)
+	}
 	c.validate(x)
 	return x
+}
+
+// maxRateLimitWait bounds how long the suite waits for a rate-limit window.
+const maxRateLimitWait = 65 * time.Second
+
+// waitOutRateLimit retries a request the server rate-limited. Rate limits
+// are the server's choice (none of them is a documented rule), so a 429 is
+// never a failure: the suite waits for Retry-After and tries again, and
+// gives up as "could not run" when asked to wait too long.
+func (c *Client) waitOutRateLimit(r Request, x *Exchange, attempt int) *Exchange {
+	GinkgoHelper()
+	wait, err := strconv.Atoi(strings.TrimSpace(x.Response.Header.Get("Retry-After")))
+	if err != nil || wait < 0 || time.Duration(wait)*time.Second > maxRateLimitWait || attempt >= 3 {
+		CouldNotRun(x.explain("the server rate-limited the suite (429) and Retry-After does not allow a short wait; run again later or raise the limit for the suite's key"))
+	}
+	By(fmt.Sprintf("rate-limited: waiting %d s as Retry-After asks", wait))
+	time.Sleep(time.Duration(wait) * time.Second)
+	return c.send(r)
 }
 
 func (c *Client) send(r Request) *Exchange {

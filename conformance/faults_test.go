@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -288,6 +289,30 @@ func TestEveryFaultFailsTheCheckForItsRule(t *testing.T) {
 				t.Errorf("the failure message leaks the API key:\n%s", msg)
 			}
 		})
+	}
+}
+
+func TestRateLimitedRequestsAreRetriedNotFailed(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	var limited atomic.Int32
+	srv := startMock(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Every third request is turned away once, as a server at its
+			// limit would.
+			if limited.Add(1)%3 == 0 {
+				w.Header().Set("Retry-After", "0")
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				_, _ = io.WriteString(w, `{"type":"https://brp.otark.team/errors/rate_limit_exceeded","title":"Rate Limit Exceeded","status":429}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark")
+	if run.exitCode != ExitPassed || limited.Load() < 30 {
+		t.Fatalf("exit %d after %d requests\n%s", run.exitCode, limited.Load(), run.output)
 	}
 }
 

@@ -146,6 +146,10 @@ func summarize(r types.Report, t *Target, allowDestructive bool, apiNames []stri
 	return s
 }
 
+// notSelectedReason is why Ginkgo skips a check it was told not to run; it
+// records no message of its own.
+const notSelectedReason = "not selected by --ginkgo.focus, --ginkgo.skip or --ginkgo.label-filter"
+
 func checkResult(spec types.SpecReport) CheckResult {
 	labels := spec.Labels()
 	c := CheckResult{Check: spec.FullText(), Labels: labels}
@@ -170,7 +174,7 @@ func checkResult(spec types.SpecReport) CheckResult {
 		c.Outcome = OutcomeSkipped
 		c.Reason = spec.Failure.Message
 		if c.Reason == "" {
-			c.Reason = "not selected by --ginkgo.focus, --ginkgo.skip or --ginkgo.label-filter"
+			c.Reason = notSelectedReason
 		}
 	case couldNotRun || spec.State.Is(types.SpecStatePanicked|types.SpecStateInterrupted|types.SpecStateAborted):
 		c.Outcome = OutcomeCouldNotRun
@@ -242,15 +246,23 @@ func writeMarkdown(w io.Writer, s Summary) {
 			}
 		}
 		var skipped []CheckResult
+		notSelected := 0
 		for _, c := range a.Checks {
-			if c.Outcome == OutcomeSkipped {
+			switch {
+			case c.Outcome != OutcomeSkipped:
+			case c.Reason == notSelectedReason:
+				notSelected++
+			default:
 				skipped = append(skipped, c)
 			}
 		}
-		if len(skipped) > 0 {
+		if len(skipped)+notSelected > 0 {
 			fmt.Fprintf(w, "\n## %s: skipped\n\n", a.API)
 			for _, c := range skipped {
 				fmt.Fprintf(w, "- %s: %s\n", c.Check, c.Reason)
+			}
+			if notSelected > 0 {
+				fmt.Fprintf(w, "- %d more not selected by --ginkgo.focus, --ginkgo.skip or --ginkgo.label-filter\n", notSelected)
 			}
 		}
 	}

@@ -1,0 +1,142 @@
+package conformance
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// spec builds a Ginkgo spec report the way a run of the suite leaves it.
+func spec(text string, state types.SpecState, message string, labels ...string) types.SpecReport {
+	r := types.SpecReport{
+		LeafNodeType:   types.NodeTypeIt,
+		LeafNodeText:   text,
+		LeafNodeLabels: labels,
+		State:          state,
+		Failure:        types.Failure{Message: message},
+	}
+	return r
+}
+
+func sampleReport() types.Report {
+	couldNotRun := spec("should answer 404", types.SpecStateFailed, "could not run: connection refused", "otark", "rule:tenancy", "documented")
+	couldNotRun.ReportEntries = types.ReportEntries{{Name: outcomeEntry, Value: types.WrapEntryValue(OutcomeCouldNotRun)}}
+	return types.Report{
+		StartTime:      time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC),
+		SuiteSucceeded: false,
+		SpecReports: types.SpecReports{
+			spec("should answer 401", types.SpecStatePassed, "", "otark", "rule:auth-missing-key", "documented"),
+			spec("should merge metadata", types.SpecStateFailed, "rule otark/metadata-merge: ...", "otark", "rule:metadata-merge", "documented"),
+			spec("should activate", types.SpecStateSkipped, "destructive: ... run with --allow-destructive", "otark", "rule:activation", "documented", "destructive"),
+			spec("should answer 403", types.SpecStateSkipped, "", "otark", "rule:scope", "documented"),
+			couldNotRun,
+			{LeafNodeType: types.NodeTypeReportAfterSuite, State: types.SpecStatePassed},
+		},
+	}
+}
+
+func TestSummarizeSeparatesTheFourOutcomes(t *testing.T) {
+	t.Parallel()
+	target := &Target{Name: "ACME", Otark: &OtarkTarget{BaseURL: "http://acme:8080"}}
+	s := summarize(sampleReport(), target, false, []string{"esmart", "otark"})
+
+	if s.Result != OutcomeFailed || s.Implementation.Name != "ACME" || s.Implementation.BaseURLs["otark"] != "http://acme:8080" {
+		t.Fatalf("summary head: %+v", s)
+	}
+	o := s.api("otark")
+	if o.Passed != 1 || o.Failed != 1 || o.Skipped != 2 || o.CouldNotRun != 1 || len(o.Checks) != 5 {
+		t.Fatalf("otark counts: %+v", o)
+	}
+	if len(o.Failures) != 2 || o.Failures[0].Rule != "metadata-merge" || o.Failures[1].Message != "connection refused" {
+		t.Fatalf("failures: %+v", o.Failures)
+	}
+	reasons := map[string]string{}
+	for _, c := range o.Checks {
+		reasons[c.Rule] = c.Reason
+	}
+	if !strings.Contains(reasons["activation"], "--allow-destructive") || !strings.Contains(reasons["scope"], "not selected") {
+		t.Fatalf("skip reasons: %v", reasons)
+	}
+	if e := s.api("esmart"); e.API != "esmart" || len(e.Checks) != 0 {
+		t.Fatalf("an API without checks still has its line: %+v", e)
+	}
+}
+
+func TestSummarizeCouldNotRunAloneIsNotFailed(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	r.SpecReports = append(r.SpecReports[:1], r.SpecReports[4]) // a pass and a could-not-run
+	if s := summarize(r, nil, false, []string{"otark"}); s.Result != OutcomeCouldNotRun {
+		t.Fatalf("result %s, want %s", s.Result, OutcomeCouldNotRun)
+	}
+}
+
+func TestWriteSummaryJSONAndMarkdown(t *testing.T) {
+	t.Parallel()
+	s := summarize(sampleReport(), &Target{Name: "ACME", Otark: &OtarkTarget{BaseURL: "http://acme:8080"}}, true, []string{"otark"})
+	dir := t.TempDir()
+
+	jsonPath := filepath.Join(dir, "out", "report.json")
+	if err := WriteSummary(s, jsonPath); err != nil {
+		t.Fatal(err)
+	}
+	var back Summary
+	data, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if back.api("otark").Failed != 1 || !back.AllowDestructive || back.GridtwinVersion == "" || !back.Date.Equal(s.Date) {
+		t.Fatalf("round trip: %+v", back)
+	}
+
+	mdPath := filepath.Join(dir, "report.md")
+	if err := WriteSummary(s, mdPath); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(mdPath)
+	for _, want := range []string{"# gridtwin conformance report: ACME", "| otark | http://acme:8080 | 1 | 1 | 2 | 1 |",
+		"rule metadata-merge", "connection refused", "--allow-destructive", "1 more not selected"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestJUnitReportListsEveryCheck(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	srv := startMock(t, nil)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--junit", junit, "--ginkgo.label-filter", "rule:auth-missing-key")
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit %d\n%s", run.exitCode, run.output)
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Skipped  int `xml:"skipped,attr"`
+			Failures int `xml:"failures,attr"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &suites); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	checks := 0
+	for _, a := range run.summary.APIs {
+		checks += len(a.Checks)
+	}
+	// One check selected by the filter; every other one is a skipped case.
+	if len(suites.Suites) != 1 || suites.Suites[0].Tests != checks || suites.Suites[0].Failures != 0 || suites.Suites[0].Skipped != checks-1 {
+		t.Fatalf("junit %+v, %d checks\n%s", suites, checks, data)
+	}
+}
