@@ -341,8 +341,6 @@ func TestOrderOfChecks(t *testing.T) {
 }
 
 func TestCredentialsListKeysAndCustomers(t *testing.T) {
-	e := newEnv(t, 0)
-	_ = e
 	api, err := New(fixturesFS(), Options{})
 	if err != nil {
 		t.Fatal(err)
