@@ -92,18 +92,18 @@ func expectCustomer(x *Exchange) otarkCustomer {
 	return customerOf(x)
 }
 
-// read returns the customer as the server has it, via PATCH {}. A read
+// mustRead returns the customer as the server has it, via PATCH {}. A read
 // that does not answer 200 is a precondition the target file promised (the
 // customer exists, the key works), so the check could not run.
-func (o otark) read(id string) otarkCustomer {
+func (o otark) mustRead(id string) otarkCustomer {
 	GinkgoHelper()
-	c, _ := o.readX(id)
+	c, _ := o.mustReadX(id)
 	return c
 }
 
-// readX is read that also returns the exchange, for assertions about what
+// mustReadX is mustRead that also returns the exchange, for assertions about what
 // was read back.
-func (o otark) readX(id string) (otarkCustomer, *Exchange) {
+func (o otark) mustReadX(id string) (otarkCustomer, *Exchange) {
 	GinkgoHelper()
 	x := o.patch(id, "{}")
 	if x.Status() != http.StatusOK {
@@ -112,18 +112,18 @@ func (o otark) readX(id string) (otarkCustomer, *Exchange) {
 	return customerOf(x), x
 }
 
-// preserve reads the customer and registers a cleanup that puts its
+// mustPreserve reads the customer and registers a cleanup that puts its
 // metadata and balance group back, whatever the check does to them.
-func (o otark) preserve(id string) otarkCustomer {
+func (o otark) mustPreserve(id string) otarkCustomer {
 	GinkgoHelper()
-	before := o.read(id)
+	before := o.mustRead(id)
 	o.e.Cleanup.Add("restoring metadata and balance group of "+id, func() { o.restore(id, before) })
 	return before
 }
 
 func (o otark) restore(id string, before otarkCustomer) {
 	GinkgoHelper()
-	now := o.read(id)
+	now := o.mustRead(id)
 	body := map[string]any{}
 	md := map[string]any{}
 	for k := range now.Metadata {
@@ -263,7 +263,7 @@ func otarkChecks(e *Env) {
 	Describe("problem details", func() {
 		It("should answer every error as application/problem+json with type, title and status", Rule("problem-details"), Documented, func() {
 			id := o.cfg().CustomerID
-			o.preserve(id)
+			o.mustPreserve(id)
 			errorsToProvoke := []struct {
 				what   string
 				id     string
@@ -295,7 +295,7 @@ func otarkChecks(e *Env) {
 	Describe("partial update", func() {
 		It("should change nothing for an empty body {}", Rule("empty-body-no-change"), Documented, func() {
 			id := o.cfg().CustomerID
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			By("adding a metadata key, so there is something {} could lose")
 			cx := o.patch(id, map[string]any{"metadata": map[string]any{probeA: "kept"}})
 			changed := expectCustomer(cx)
@@ -307,7 +307,7 @@ func otarkChecks(e *Env) {
 
 		It("should return the whole updated customer with 200", Rule("success-returns-customer"), Documented, func() {
 			id := o.cfg().CustomerID
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			x := o.patch(id, map[string]any{"metadata": map[string]any{probeA: "whole"}})
 			c := expectCustomer(x)
 			Expect(x.MediaType()).To(Equal("application/json"), x.Explain("a customer is application/json"))
@@ -339,7 +339,7 @@ func otarkChecks(e *Env) {
 	Describe("metadata", func() {
 		It("should add and overwrite the given keys and keep the absent ones", Rule("metadata-merge"), Documented, func() {
 			id := o.cfg().CustomerID
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			want := before.Metadata
 			for _, step := range []map[string]any{
 				{probeA: "one"},
@@ -352,13 +352,13 @@ func otarkChecks(e *Env) {
 				Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("the given keys are added or overwritten, absent keys are kept"))
 			}
 			By("reading the customer back")
-			c, x := o.readX(id)
+			c, x := o.mustReadX(id)
 			Expect(c.Metadata).To(Equal(want), x.Explain("the merged metadata must be stored, not only answered"))
 		})
 
 		It("should remove a key set to null and keep the others", Rule("metadata-null-removes"), Documented, func() {
 			id := o.cfg().CustomerID
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			By("adding two keys")
 			added := map[string]any{probeA: "gone soon", probeB: "stays"}
 			x := o.patch(id, map[string]any{"metadata": added})
@@ -369,13 +369,13 @@ func otarkChecks(e *Env) {
 			want = withMetadata(want, map[string]any{probeA: nil})
 			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain("a key set to null is removed, the others are kept"))
 			By("reading the customer back")
-			c, x := o.readX(id)
+			c, x := o.mustReadX(id)
 			Expect(c.Metadata).To(Equal(want), x.Explain("the removal must be stored"))
 		})
 
 		It(`should keep every key for "metadata": {}`, Rule("metadata-empty-object"), Documented, func() {
 			id := o.cfg().CustomerID
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			added := map[string]any{probeA: "kept"}
 			want := withMetadata(before.Metadata, added)
 			ax := o.patch(id, map[string]any{"metadata": added})
@@ -390,7 +390,7 @@ func otarkChecks(e *Env) {
 			Rule("read-only-field"), Documented,
 			func(field string) {
 				id := o.cfg().CustomerID
-				before := o.preserve(id)
+				before := o.mustPreserve(id)
 				// The current value: a server must refuse the key itself,
 				// not only a change of its value.
 				values := map[string]any{
@@ -411,7 +411,7 @@ func otarkChecks(e *Env) {
 	Describe("validation", func() {
 		It("should answer 400 unknown_field with field = the key for an undocumented body field", Rule("unknown-field"), Documented, func() {
 			id := o.cfg().CustomerID
-			o.preserve(id)
+			o.mustPreserve(id)
 			x := o.patch(id, `{"`+unknownField+`": "x"}`)
 			expectFieldError(x, id, unknownField, "unknown_field")
 		})
@@ -420,7 +420,7 @@ func otarkChecks(e *Env) {
 			Rule("enum-value"), Documented,
 			func(field string, body func(c otarkCustomer) map[string]any) {
 				id := o.cfg().CustomerID
-				before := o.preserve(id)
+				before := o.mustPreserve(id)
 				x := o.patch(id, body(before))
 				expectFieldError(x, id, field, "invalid_enum_value")
 			},
@@ -436,7 +436,7 @@ func otarkChecks(e *Env) {
 			Rule("invalid-type"), Documented,
 			func(field string, body func(c otarkCustomer) map[string]any) {
 				id := o.cfg().CustomerID
-				before := o.preserve(id)
+				before := o.mustPreserve(id)
 				x := o.patch(id, body(before))
 				expectFieldError(x, id, field, "invalid_type")
 			},
@@ -453,7 +453,7 @@ func otarkChecks(e *Env) {
 
 		It("should answer 400 invalid_type at metadata for an array where an object is expected", Rule("invalid-type-object"), Framework, func() {
 			id := o.cfg().CustomerID
-			o.preserve(id)
+			o.mustPreserve(id)
 			x := o.patch(id, `{"metadata": []}`)
 			expectFieldError(x, id, "metadata", "invalid_type")
 		})
@@ -462,7 +462,7 @@ func otarkChecks(e *Env) {
 			Rule("balance-group-required"), Documented,
 			func(field string, body func(c otarkCustomer) map[string]any) {
 				id := o.cfg().CustomerID
-				before := o.preserve(id)
+				before := o.mustPreserve(id)
 				x := o.patch(id, body(before))
 				expectFieldError(x, id, field, "required")
 			},
@@ -479,7 +479,7 @@ func otarkChecks(e *Env) {
 		It("should answer 409 already_active when activating an active customer", Rule("already-active"), Documented, func() {
 			id := o.cfg().ActiveCustomerID
 			Need(id, "otark.active_customer_id")
-			o.preserve(id)
+			o.mustPreserve(id)
 			x := o.patch(id, `{"status": "active"}`)
 			expectProblem(x, http.StatusConflict, "already_active", "Customer Already Active")
 		})
@@ -487,7 +487,7 @@ func otarkChecks(e *Env) {
 		It("should answer 400 balance_group_tso_not_enabled for a TSO the balance group has not enabled", Rule("tso-not-enabled"), Documented, func() {
 			Need(o.cfg().TSONotEnabled, "otark.tso_not_enabled")
 			id := o.cfg().CustomerID
-			o.preserve(id)
+			o.mustPreserve(id)
 			x := o.patch(id, map[string]any{"balance_group": o.cfg().TSONotEnabled})
 			expectProblem(x, http.StatusBadRequest, "balance_group_tso_not_enabled", "Balance Group TSO Not Enabled")
 		})
@@ -495,11 +495,11 @@ func otarkChecks(e *Env) {
 		It("should assign a balance group the BRP may use", Rule("balance-group-update"), Documented, func() {
 			Need(o.cfg().BalanceGroup, "otark.balance_group")
 			id := o.cfg().CustomerID
-			o.preserve(id)
+			o.mustPreserve(id)
 			x := o.patch(id, map[string]any{"balance_group": o.cfg().BalanceGroup})
 			Expect(expectCustomer(x).BalanceGroup).To(Equal(o.cfg().BalanceGroup), x.Explain("the answer carries the new balance group"))
 			By("reading the customer back")
-			c, x := o.readX(id)
+			c, x := o.mustReadX(id)
 			Expect(c.BalanceGroup).To(Equal(o.cfg().BalanceGroup), x.Explain("the new balance group must be stored"))
 		})
 
@@ -507,7 +507,7 @@ func otarkChecks(e *Env) {
 			e.RequireDestructive()
 			id := o.cfg().PendingCustomerID
 			Need(id, "otark.pending_customer_id")
-			before := o.preserve(id)
+			before := o.mustPreserve(id)
 			if before.Status != "pending" {
 				CouldNotRun("pending_customer_id " + id + " is " + before.Status + ", not pending (was it activated by an earlier destructive run?)")
 			}
@@ -518,7 +518,7 @@ func otarkChecks(e *Env) {
 			_, err := time.Parse(time.RFC3339, *c.ActivatedAt)
 			Expect(err).NotTo(HaveOccurred(), x.Explain("activated_at is an RFC 3339 date-time"))
 			By("reading the customer back")
-			stored, rx := o.readX(id)
+			stored, rx := o.mustReadX(id)
 			Expect(stored).To(Equal(c), rx.Explain("the activation must be stored"))
 		})
 	})
@@ -528,14 +528,14 @@ func otarkChecks(e *Env) {
 			Rule("atomic-failure"), Documented,
 			func(customer func() string, invalid func(c otarkCustomer) map[string]any) {
 				id := customer()
-				before := o.preserve(id)
+				before := o.mustPreserve(id)
 				body := invalid(before)
 				body["metadata"] = map[string]any{probeA: "must not be stored"}
 				By("sending a valid metadata change together with an invalid part")
 				x := o.patch(id, body)
 				Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)), x.Explain("the request must fail"))
 				By("reading the customer back with PATCH {}")
-				after, rx := o.readX(id)
+				after, rx := o.mustReadX(id)
 				Expect(after.Metadata).To(Equal(before.Metadata), x.Explain("a failed PATCH must not apply its valid metadata change; it answered %d and the customer read back afterwards has metadata %s", x.Status(), mustJSON(after.Metadata)))
 				Expect(after).To(Equal(before), rx.Explain("a failed PATCH changes nothing (this is the customer read back afterwards)"))
 			},

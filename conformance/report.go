@@ -258,6 +258,11 @@ func writeMarkdown(w io.Writer, s Summary) {
 		}
 		if len(skipped)+notSelected > 0 {
 			fmt.Fprintf(w, "\n## %s: skipped\n\n", a.API)
+			if len(skipped) == len(a.Checks) && len(skipped) > 1 && sameReason(skipped) {
+				// The whole API was off (no section, not selected): one line.
+				fmt.Fprintf(w, "- all %d checks: %s\n", len(skipped), skipped[0].Reason)
+				skipped = nil
+			}
 			for _, c := range skipped {
 				fmt.Fprintf(w, "- %s: %s\n", c.Check, c.Reason)
 			}
@@ -266,6 +271,15 @@ func writeMarkdown(w io.Writer, s Summary) {
 			}
 		}
 	}
+}
+
+func sameReason(checks []CheckResult) bool {
+	for _, c := range checks {
+		if c.Reason != checks[0].Reason {
+			return false
+		}
+	}
+	return true
 }
 
 // printSummary is the last thing a run prints: one line per API.

@@ -95,6 +95,18 @@ func TestWriteSummaryJSONAndMarkdown(t *testing.T) {
 		t.Fatalf("round trip: %+v", back)
 	}
 
+	allOff := summarize(types.Report{SpecReports: types.SpecReports{
+		spec("a", types.SpecStateSkipped, "the target file has no esmart section", "esmart"),
+		spec("b", types.SpecStateSkipped, "the target file has no esmart section", "esmart"),
+	}}, nil, false, []string{"esmart"})
+	if err := WriteSummary(allOff, filepath.Join(dir, "off.md")); err != nil {
+		t.Fatal(err)
+	}
+	if off, _ := os.ReadFile(filepath.Join(dir, "off.md")); !strings.Contains(string(off), "- all 2 checks: the target file has no esmart section\n") ||
+		strings.Contains(string(off), "- a:") {
+		t.Errorf("an API switched off as a whole is one line:\n%s", off)
+	}
+
 	mdPath := filepath.Join(dir, "report.md")
 	if err := WriteSummary(s, mdPath); err != nil {
 		t.Fatal(err)

@@ -106,6 +106,27 @@ func TestAbsentSectionIsSkippedWithItsReason(t *testing.T) {
 	}
 }
 
+func TestUnselectedAPIIsSkippedWithItsReason(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	config, _ := mockTargetFile(t)
+
+	// The label filter keeps the other API's checks from running at all.
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "podero", "--ginkgo.label-filter", "otark")
+	if run.exitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	}
+	otark := run.summary.api("otark")
+	if otark.Skipped == 0 || otark.Passed+otark.Failed+otark.CouldNotRun != 0 {
+		t.Fatalf("otark: %+v", otark)
+	}
+	for _, c := range otark.Checks {
+		if c.Reason != "otark is not selected by --api" {
+			t.Fatalf("check %q: reason %q", c.Check, c.Reason)
+		}
+	}
+}
+
 func TestMissingOptionalKeysSkipTheirChecks(t *testing.T) {
 	t.Parallel()
 	srv := startMock(t, nil)
