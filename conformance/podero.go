@@ -367,7 +367,7 @@ func poderoChecks(e *Env) {
 		})
 
 		Describe("path parameters", func() {
-			DescribeTable(`should answer 422 at ["path", name] for a path parameter that is not a UUID`,
+			DescribeTable("should answer 422 with loc (path, name) for a path parameter that is not a UUID",
 				Rule("path-uuid"), Documented,
 				func(name string) {
 					before := p.preserve()
@@ -437,7 +437,7 @@ func poderoChecks(e *Env) {
 				Entry("yearly", "yearly"),
 			)
 
-			DescribeTable("should enforce the maximum length of a string field",
+			DescribeTable("should enforce the documented maximum lengths:",
 				func(field string, length int, accepted bool) {
 					before := p.preserve()
 					value := strings.Repeat("9", length)
