@@ -43,12 +43,12 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	raw, decoded, p := readJSON(w, r)
+	decoded, p := readJSON(w, r)
 	if p != nil {
 		writeProblem(w, p)
 		return
 	}
-	if fieldErrs := a.validator.validate(r, raw, decoded); len(fieldErrs) > 0 {
+	if fieldErrs := a.validator.validate(decoded); len(fieldErrs) > 0 {
 		p := errValidation.problem(r, "")
 		p.Errors = fieldErrs
 		writeProblem(w, p)
@@ -106,34 +106,34 @@ func (a *API) updateCustomer(r *http.Request, b *brp, id string, u customerUpdat
 
 // readJSON reads and parses the body, answering 415, 413 or 400
 // invalid_json when it cannot.
-func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, any, *Problem) {
+func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 	contentType := r.Header.Get("Content-Type")
 	if contentType == "" {
-		return nil, nil, errUnsupportedMediaType.problem(r, "Missing Content-Type header. Send the body as application/json.")
+		return nil, errUnsupportedMediaType.problem(r, "Missing Content-Type header. Send the body as application/json.")
 	}
 	if mediaType, _, err := mime.ParseMediaType(contentType); err != nil || mediaType != "application/json" {
-		return nil, nil, errUnsupportedMediaType.problem(r, fmt.Sprintf("Content-Type %q is not supported. Send the body as application/json.", contentType))
+		return nil, errUnsupportedMediaType.problem(r, fmt.Sprintf("Content-Type %q is not supported. Send the body as application/json.", contentType))
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
 		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-			return nil, nil, errPayloadTooLarge.problem(r, fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))
+			return nil, errPayloadTooLarge.problem(r, fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))
 		}
-		return nil, nil, errInvalidJSON.problem(r, "The request body could not be read.")
+		return nil, errInvalidJSON.problem(r, "The request body could not be read.")
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, nil, errInvalidJSON.problem(r, "The request body is empty.")
+		return nil, errInvalidJSON.problem(r, "The request body is empty.")
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD; RFC 8259
 	// requires UTF-8, so such a body is not JSON.
 	if !utf8.Valid(raw) {
-		return nil, nil, errInvalidJSON.problem(r, "The request body is not valid UTF-8.")
+		return nil, errInvalidJSON.problem(r, "The request body is not valid UTF-8.")
 	}
 	var decoded any
 	if err := json.Unmarshal(raw, &decoded); err != nil {
-		return nil, nil, errInvalidJSON.problem(r, "The request body is not valid JSON: "+err.Error())
+		return nil, errInvalidJSON.problem(r, "The request body is not valid JSON: "+err.Error())
 	}
-	return raw, decoded, nil
+	return decoded, nil
 }
 
 // methodNotAllowed answers any other method on the customer path, before
