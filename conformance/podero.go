@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,9 +73,9 @@ var poderoInputFields = []string{
 // podero wraps the Env with the podero vocabulary the checks are written in.
 type podero struct {
 	e *Env
-	// authErr is why no token could be obtained from the client
-	// credentials; every later check could not run for the same reason.
-	authErr string
+	// tokenRefused is the token request that got no token from the
+	// client credentials; every later check could not run for that reason.
+	tokenRefused *Exchange
 }
 
 func (p *podero) cfg() *PoderoTarget { return p.e.Target.Podero }
@@ -122,27 +123,29 @@ func (p *podero) requestToken() *Exchange {
 
 // authorize runs before every contract check. When the target file gives
 // only client credentials it obtains a token once and sends it from then on.
+// A refusal is kept, so every later check reports the same exchange under
+// its own rule instead of asking again.
 func (p *podero) authorize() {
 	GinkgoHelper()
 	if p.e.Client.Header.Get("Authorization") != "" {
 		return
 	}
-	if p.authErr != "" {
-		CouldNotRun(p.authErr)
+	if p.tokenRefused == nil {
+		x := p.requestToken()
+		var answer struct {
+			AccessToken string `json:"access_token"`
+		}
+		if x.Status() == http.StatusOK {
+			x.DecodeJSON(&answer)
+		}
+		if answer.AccessToken != "" {
+			p.e.Client.Secrets = append(p.e.Client.Secrets, answer.AccessToken)
+			p.e.Client.Header.Set("Authorization", "Bearer "+answer.AccessToken)
+			return
+		}
+		p.tokenRefused = x
 	}
-	x := p.requestToken()
-	var answer struct {
-		AccessToken string `json:"access_token"`
-	}
-	if x.Status() == http.StatusOK {
-		x.DecodeJSON(&answer)
-	}
-	if answer.AccessToken == "" {
-		p.authErr = x.explain("obtaining a token from POST " + poderoTokenPath + " with podero.client_id and podero.client_secret did not answer 200 with an access_token; check the target file")
-		CouldNotRun(p.authErr)
-	}
-	p.e.Client.Secrets = append(p.e.Client.Secrets, answer.AccessToken)
-	p.e.Client.Header.Set("Authorization", "Bearer "+answer.AccessToken)
+	CouldNotRun(p.tokenRefused.explain("obtaining a token from POST " + poderoTokenPath + " with podero.client_id and podero.client_secret did not answer 200 with an access_token; check the target file"))
 }
 
 // read returns the configured contract as the list sibling answers it. A
@@ -192,8 +195,8 @@ func poderoInput(c map[string]any) map[string]any {
 	return in
 }
 
-// poderoHourlyPrices are valid hourly prices, in a form every server answers back
-// unchanged up to number and time formatting.
+// poderoHourlyPrices are valid hourly prices, in a form every server
+// answers back unchanged up to number and time formatting.
 func poderoHourlyPrices() []any {
 	return []any{
 		map[string]any{"price": 0.29, "timestamp": "2026-11-24T00:00:00Z"},
@@ -201,8 +204,9 @@ func poderoHourlyPrices() []any {
 	}
 }
 
-// poderoValidInput is the contract as it is, made valid for the documented rules
-// whatever the target's contract holds: hourly prices come with a currency.
+// poderoValidInput is the contract as it is, made valid for the documented
+// rules whatever the target's contract holds: hourly prices come with a
+// currency.
 func poderoValidInput(c map[string]any) map[string]any {
 	in := poderoInput(c)
 	if prices, _ := in["energy_prices"].([]any); in["energy_contract_type"] == "spot_hourly" && len(prices) > 0 && in["currency_energy_price"] == nil {
@@ -244,9 +248,9 @@ func poderoExpectDetail(x *Exchange, status int) {
 		x.Explain(`the error is {"detail": "<message>"}`))
 }
 
-// poderoExpectValidation asserts a 422 with pydantic's error list, every entry of
-// the shape {type, loc, msg}, and returns each entry's loc as JSON, e.g.
-// ["body","payload","meter_id"].
+// poderoExpectValidation asserts a 422 with pydantic's error list, every
+// entry of the shape {type, loc, msg}, and returns each entry's loc as JSON,
+// e.g. ["body","payload","meter_id"].
 func poderoExpectValidation(x *Exchange) []string {
 	GinkgoHelper()
 	Expect(x.Status()).To(Equal(http.StatusUnprocessableEntity), x.Explain("expected 422 with the validation errors"))
@@ -278,8 +282,8 @@ func poderoExpectErrorAt(x *Exchange, loc ...any) {
 
 func poderoBodyLoc(path ...any) []any { return append([]any{"body", "payload"}, path...) }
 
-// poderoPricesOf reads energy_prices as comparable values: the number, and the
-// instant in UTC, since a server may write the same time another way.
+// poderoPricesOf reads energy_prices as comparable values: the number, and
+// the instant in UTC, since a server may write the same time another way.
 func poderoPricesOf(x *Exchange, v any) []string {
 	GinkgoHelper()
 	list, ok := v.([]any)
@@ -292,14 +296,9 @@ func poderoPricesOf(x *Exchange, v any) []string {
 			Timestamp time.Time `json:"timestamp"`
 		}
 		Expect(json.Unmarshal(raw, &price)).To(Succeed(), x.Explain("a price is {price: number, timestamp: date-time}, got %s", raw))
-		out = append(out, price.Timestamp.UTC().Format(time.RFC3339Nano)+" "+poderoJSONNumber(price.Price))
+		out = append(out, price.Timestamp.UTC().Format(time.RFC3339Nano)+" "+strconv.FormatFloat(price.Price, 'g', -1, 64))
 	}
 	return out
-}
-
-func poderoJSONNumber(f float64) string {
-	b, _ := json.Marshal(f)
-	return string(b)
 }
 
 func poderoChecks(e *Env) {
