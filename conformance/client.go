@@ -272,8 +272,8 @@ func (x *Exchange) String() string {
 // sensitiveHeaders carry credentials; their values never reach a report.
 var sensitiveHeaders = map[string]bool{"X-Api-Key": true, "Authorization": true, "Cookie": true, "Set-Cookie": true}
 
-// shownHeaders are the response headers worth showing; the rest (Date,
-// Vary, ...) only add noise to a failure message.
+// writeHeaders shows headers sorted, credentials redacted, and without
+// Date, Vary and Content-Length, which only add noise to a failure message.
 func writeHeaders(b *strings.Builder, h http.Header) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
