@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/server"
+)
+
+// counterAPI is the smallest stateful API: POST /count increments.
+type counterAPI struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *counterAPI) Name() string { return "counter" }
+func (c *counterAPI) Register(r *mux.Router) {
+	r.HandleFunc("/count", func(w http.ResponseWriter, _ *http.Request) {
+		c.mu.Lock()
+		c.n++
+		c.mu.Unlock()
+		w.Header().Set("X-RateLimit-Limit", "1")
+		w.WriteHeader(http.StatusOK)
+	}).Methods(http.MethodPost)
+}
+func (c *counterAPI) Reset()                { c.mu.Lock(); c.n = 0; c.mu.Unlock() }
+func (c *counterAPI) State() any            { c.mu.Lock(); defer c.mu.Unlock(); return map[string]int{"n": c.n} }
+func (c *counterAPI) Credentials() []string { return nil }
+
+func stateOf(t *testing.T, base string) map[string]map[string]int {
+	t.Helper()
+	res, err := http.Get(base + "/__admin/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("state Content-Type = %q, want application/json", ct)
+	}
+	var s map[string]map[string]int
+	if err := json.NewDecoder(res.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestAdminStateAndReset(t *testing.T) {
+	srv := httptest.NewServer(server.New(&counterAPI{}))
+	defer srv.Close()
+
+	for range 3 {
+		res, err := http.Post(srv.URL+"/count", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if got := stateOf(t, srv.URL)["counter"]["n"]; got != 3 {
+		t.Fatalf("state after 3 requests: n = %d, want 3", got)
+	}
+	res, err := http.Post(srv.URL+"/__admin/reset", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("reset status = %d, want 204", res.StatusCode)
+	}
+	if got := stateOf(t, srv.URL)["counter"]["n"]; got != 0 {
+		t.Fatalf("state after reset: n = %d, want 0", got)
+	}
+}
+
+func TestCORSPreflightAcceptsAnySpellingOfRequestHeaders(t *testing.T) {
+	srv := httptest.NewServer(server.New(&counterAPI{}))
+	defer srv.Close()
+
+	for _, requested := range []string{"content-type,x-api-key", "X-Api-Key, Content-Type", "authorization"} {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/count", nil)
+		req.Header.Set("Origin", "http://localhost:5173")
+		req.Header.Set("Access-Control-Request-Method", http.MethodPatch)
+		req.Header.Set("Access-Control-Request-Headers", requested)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+			t.Errorf("preflight with %q: Access-Control-Allow-Origin = %q, want *", requested, got)
+		}
+		if got := res.Header.Get("Access-Control-Allow-Headers"); got != requested {
+			t.Errorf("preflight with %q: Access-Control-Allow-Headers = %q, want the requested headers", requested, got)
+		}
+	}
+
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/count", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Access-Control-Expose-Headers"); got == "" {
+		t.Fatal("actual response exposes no headers; rate-limit headers would be invisible to a page")
+	}
+}
