@@ -390,3 +390,32 @@ func asMap(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
 }
+
+func TestAFailureStaysAFailureWhenItsCleanupCannotRun(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	var broken atomic.Bool
+	srv := startMock(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Once the unknown field has been let through (the failure), the
+			// customer is gone: the cleanup's read gets a spec-valid 404,
+			// which makes it unable to run.
+			if broken.Load() {
+				r.URL.Path = customerPath(unknownCustomer)
+			}
+			raw, _ := io.ReadAll(r.Body)
+			if strings.Contains(string(raw), unknownField) {
+				broken.Store(true)
+				raw = []byte(`{}`)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(raw))
+			r.ContentLength = int64(len(raw))
+			next.ServeHTTP(w, r)
+		})
+	})
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--ginkgo.label-filter", "rule:unknown-field")
+	o := run.summary.api("otark")
+	if run.exitCode != ExitFailed || o.Failed != 1 || o.CouldNotRun != 0 {
+		t.Fatalf("exit %d, %+v\n%s", run.exitCode, o, run.output)
+	}
+}

@@ -22,6 +22,10 @@ const (
 // file promised but the server does not meet).
 func CouldNotRun(reason string) {
 	GinkgoHelper()
-	AddReportEntry(outcomeEntry, OutcomeCouldNotRun, ReportEntryVisibilityNever)
+	// A cleanup that cannot run after the check already failed must not
+	// turn that failure into "could not run".
+	if !CurrentSpecReport().Failed() {
+		AddReportEntry(outcomeEntry, OutcomeCouldNotRun, ReportEntryVisibilityNever)
+	}
 	Fail("could not run: " + reason)
 }
