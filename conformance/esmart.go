@@ -37,7 +37,11 @@ func init() {
 			}
 			credentials := esmartBasic(t.Esmart.Username, t.Esmart.Password)
 			c.Header = http.Header{"Authorization": {credentials}}
-			c.Secrets = []string{t.Esmart.Password, strings.TrimPrefix(credentials, "Basic ")}
+			// The wrong password of the auth check is the real one with a
+			// suffix: its encoding gives the real one away too.
+			c.Secrets = []string{t.Esmart.Password,
+				strings.TrimPrefix(credentials, "Basic "),
+				strings.TrimPrefix(esmartWrongPassword(t.Esmart), "Basic ")}
 			return true
 		},
 		Checks: esmartChecks,
@@ -84,6 +88,12 @@ func (s *esmart) cfg() *EsmartTarget { return s.e.Target.Esmart }
 
 func esmartBasic(username, password string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(username+":"+password))
+}
+
+// esmartWrongPassword is the Authorization value of the configured user
+// with a password that cannot be right.
+func esmartWrongPassword(t *EsmartTarget) string {
+	return esmartBasic(t.Username, t.Password+"-wrong")
 }
 
 func esmartPath(id int) string { return "/api/customers/" + strconv.Itoa(id) }
@@ -346,7 +356,7 @@ func esmartChecks(e *Env) {
 	own := func() int { return s.cfg().CustomerID }
 	withoutAuth := http.Header{"Authorization": nil}
 	wrongPassword := func() http.Header {
-		return http.Header{"Authorization": {esmartBasic(s.cfg().Username, s.cfg().Password+"-wrong")}}
+		return http.Header{"Authorization": {esmartWrongPassword(s.cfg())}}
 	}
 
 	Describe("authentication", func() {
