@@ -99,14 +99,20 @@ func esmartWrongPassword(t *EsmartTarget) string {
 func esmartPath(id int) string { return "/api/customers/" + strconv.Itoa(id) }
 
 // patch sends PATCH api/customers/{id} with the configured credentials
-// unless header overrides them (an empty value removes them).
+// unless header overrides them (an empty value removes them). A 401 to the
+// configured credentials means the target file's username or password is
+// wrong: no rule can be exercised then, so the check could not run.
 func (s *esmart) patch(id int, body any, header ...http.Header) *Exchange {
 	GinkgoHelper()
 	r := Request{Method: http.MethodPatch, Path: esmartPath(id), Body: body}
 	if len(header) > 0 {
 		r.Header = header[0]
 	}
-	return s.e.Client.Do(r)
+	x := s.e.Client.Do(r)
+	if _, overridden := r.Header["Authorization"]; !overridden && x.Status() == http.StatusUnauthorized {
+		CouldNotRun(x.explain("the server refused the target file's credentials; check esmart.username and esmart.password"))
+	}
+	return x
 }
 
 // unvalidated sends r without holding the answer to the spec, for the two
@@ -385,9 +391,14 @@ func esmartChecks(e *Env) {
 		It("should deny access to another user's customer", Rule("own-customer-only"), Documented, func() {
 			id := s.cfg().ForeignCustomerID
 			Need(id, "esmart.foreign_customer_id")
+			By("reading customer " + strconv.Itoa(own()) + ", which shows the credentials work")
+			s.read()
 			// {} changes nothing even on a server that wrongly lets it
-			// through; the exact status and body of the denial are [C].
-			x := s.patch(id, "{}")
+			// through. The status and body of the denial are [C]: an
+			// ownership check in an AuthorizeAttribute answers 401, so the
+			// credentials are sent explicitly, and a 401 counts as denied.
+			owner := http.Header{"Authorization": {esmartBasic(s.cfg().Username, s.cfg().Password)}}
+			x := s.patch(id, "{}", owner)
 			Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)),
 				x.Explain("customer %d belongs to another user: the request must be denied with a 4xx", id))
 		})

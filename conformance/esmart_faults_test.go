@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -387,6 +388,28 @@ func TestEsmartFailureMessagesHideTheCredentials(t *testing.T) {
 	for _, secret := range secrets {
 		if strings.Contains(run.output, secret) {
 			t.Errorf("the suite's output shows %q", secret)
+		}
+	}
+}
+
+// Wrong credentials in the target file are the file's fault, not the
+// server's: every check that needs them could not run, none fails.
+func TestEsmartWrongCredentialsInTheTargetFileAreCouldNotRun(t *testing.T) {
+	t.Parallel()
+	srv := startMock(t, nil)
+	_, target := mockTargetFile(t)
+	e := target.Esmart
+	config := writeTarget(t, fmt.Sprintf("esmart:\n  base_url: %s\n  username: %s\n  password: %s\n  customer_id: %d\n  foreign_customer_id: %d\n",
+		srv.URL, e.Username, e.Password+"-not", e.CustomerID, e.ForeignCustomerID))
+
+	run := runSuite(t, "--config", config, "--api", "esmart")
+	esmart := run.summary.api("esmart")
+	if run.exitCode != ExitCouldNotRun || esmart.Failed != 0 || esmart.CouldNotRun < 15 {
+		t.Fatalf("exit %d, esmart %+v\n%s", run.exitCode, esmart, run.output)
+	}
+	for _, c := range esmart.Failures {
+		if !strings.Contains(c.Message, "esmart.password") && !strings.Contains(c.Message, "username and password") {
+			t.Errorf("check %q could not run for another reason: %s", c.Check, c.Message)
 		}
 	}
 }
