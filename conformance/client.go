@@ -116,9 +116,16 @@ func (c *Client) send(r Request) *Exchange {
 			CouldNotRun(fmt.Sprintf("encoding the request body: %v", err))
 		}
 	}
+	// r.Path is already escaped (ids go through url.PathEscape), so it is
+	// parsed rather than assigned, which would escape it twice.
+	ref, err := url.Parse(r.Path)
+	if err != nil {
+		CouldNotRun(fmt.Sprintf("request path %q: %v", r.Path, err))
+	}
 	u := *c.BaseURL
-	u.Path = c.BaseURL.Path + r.Path
-	u.RawPath = ""
+	u.Path = c.BaseURL.Path + ref.Path
+	u.RawPath = c.BaseURL.EscapedPath() + ref.EscapedPath()
+	u.RawQuery = ref.RawQuery
 	req, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		CouldNotRun(fmt.Sprintf("building the request %s %s: %v", r.Method, u.String(), err))
@@ -159,6 +166,7 @@ func (c *Client) validate(x *Exchange) {
 	}
 	specURL := *x.Request.URL
 	specURL.Path = strings.TrimPrefix(x.Request.URL.Path, c.BaseURL.Path)
+	specURL.RawPath = strings.TrimPrefix(x.Request.URL.EscapedPath(), c.BaseURL.EscapedPath())
 	specReq := x.Request.Clone(x.Request.Context())
 	specReq.URL = &specURL
 	specReq.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
@@ -195,7 +203,7 @@ func (c *Client) validate(x *Exchange) {
 	}
 	Fail(x.explain(fmt.Sprintf(
 		"the response must be one the %s OpenAPI document allows for %s %s\nthe spec's validator found:\n%s",
-		c.API, x.Request.Method, specURL.Path, b.String())))
+		c.API, x.Request.Method, specURL.EscapedPath(), b.String())))
 }
 
 // Status is the response's status code.
