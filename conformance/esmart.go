@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -219,7 +218,7 @@ func (s *esmart) restore(before esmartCustomer) {
 		}
 	}
 	if len(lost) > 0 {
-		sort.Strings(lost)
+		slices.Sort(lost)
 		Fail(fmt.Sprintf("cannot restore %s of customer %d: the value was empty, and a PATCH leaves a field unchanged for null or \"\"", strings.Join(lost, ", "), id))
 	}
 }
@@ -325,8 +324,9 @@ func esmartString(c esmartCustomer, field string) string {
 	return v
 }
 
-// esmartChangedValue returns a value of the same JSON type as v that differs from
-// it, or false when there is none to choose (null: its type is unknown).
+// esmartChangedValue returns a value of the same JSON type as v that
+// differs from it, or false when there is none to choose (null: its type is
+// unknown).
 func esmartChangedValue(key string, v any) (any, bool) {
 	switch v := v.(type) {
 	case string:
