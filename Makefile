@@ -32,5 +32,10 @@ conform:
 bench:
 	$(GO) run ./cmd/gridtwin-bench $(ARGS)
 
+## fuzz: grow the otark fuzz corpus (its seed corpus already runs in make test)
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz=FuzzPatchCustomer -fuzztime=$(FUZZTIME) ./mock/otark/
+
 clean:
 	rm -rf bin
