@@ -97,7 +97,7 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 			return checked{}, false
 		}
 	}
-	c, errs := a.validate(r, op, mux.Vars(r), raw, payload)
+	c, errs := a.validate(op, mux.Vars(r), raw, payload)
 	if len(errs) > 0 {
 		writeValidation(w, errs)
 		return checked{}, false

@@ -46,7 +46,8 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 	}
 	// Security is checked by the handlers first (401 comes before anything
 	// else), so the validator need not look at it.
-	doc, err := specs.Load(specs.Podero, config.WithFormatAssertions(), config.WithoutSecurityValidation())
+	validation := []config.Option{config.WithFormatAssertions(), config.WithoutSecurityValidation()}
+	doc, err := specs.Load(specs.Podero, validation...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +69,11 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 	} {
 		if *o.dst, err = newOperation(&model.Model, o.method, o.template); err != nil {
 			return nil, err
+		}
+		if (*o.dst).body != nil {
+			if (*o.dst).schema, err = doc.RequestBodySchema(o.method, o.template, "application/json", validation...); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return a, nil
