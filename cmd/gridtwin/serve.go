@@ -61,7 +61,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gridtwin serve: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// ReadTimeout bounds a client that announces a body and stalls: without it
+	// the handler would wait for the missing bytes forever.
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "gridtwin listening on %s\n", base)

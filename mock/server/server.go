@@ -47,7 +47,9 @@ func New(apis ...API) *Handler {
 	h := &Handler{apis: apis}
 	r := mux.NewRouter()
 	r.HandleFunc("/__admin/reset", h.reset).Methods(http.MethodPost)
+	r.HandleFunc("/__admin/reset", methodNotAllowed(http.MethodPost))
 	r.HandleFunc("/__admin/state", h.state).Methods(http.MethodGet)
+	r.HandleFunc("/__admin/state", methodNotAllowed(http.MethodGet))
 	for _, api := range apis {
 		api.Register(r)
 	}
@@ -92,6 +94,19 @@ func (h *Handler) state(w http.ResponseWriter, _ *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(h.State())
+}
+
+// methodNotAllowed answers the admin API's other methods as RFC 9110 asks:
+// 405 with the Allow header. mux's own 405 carries neither Allow nor a body.
+func methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"error": "method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + allow,
+		})
+	}
 }
 
 // corsPolicy lets a page on any origin call the mock: frontends under

@@ -109,3 +109,33 @@ func TestCORSPreflightAcceptsAnySpellingOfRequestHeaders(t *testing.T) {
 		t.Fatal("actual response exposes no headers; rate-limit headers would be invisible to a page")
 	}
 }
+
+func TestAdminOtherMethodsAre405WithAllow(t *testing.T) {
+	srv := httptest.NewServer(server.New(&counterAPI{}))
+	defer srv.Close()
+
+	for path, allow := range map[string]string{"/__admin/reset": "POST", "/__admin/state": "GET"} {
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPatch} {
+			if method == allow {
+				continue
+			}
+			req, _ := http.NewRequest(method, srv.URL+path, nil)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]string
+			decodeErr := json.NewDecoder(res.Body).Decode(&body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != allow {
+				t.Errorf("%s %s: status %d, Allow %q; want 405 with Allow %q", method, path, res.StatusCode, res.Header.Get("Allow"), allow)
+			}
+			if decodeErr != nil || body["error"] == "" {
+				t.Errorf("%s %s: body is not a JSON error: %v", method, path, decodeErr)
+			}
+		}
+	}
+	if got := stateOf(t, srv.URL)["counter"]["n"]; got != 0 {
+		t.Fatalf("a refused admin call changed state: n = %d", got)
+	}
+}
