@@ -20,6 +20,7 @@ const (
 	scopeWrite       = "customers:write"
 	defaultRateLimit = 300
 	customerPath     = "/v1/customers/{customer_id}"
+	customerPrefix   = "/v1/customers/"
 )
 
 // Options tune the mock.
@@ -184,10 +185,18 @@ func (a *API) fixtureCustomers() map[string]*customerRecord {
 func (a *API) Name() string { return "otark" }
 
 // Register adds PATCH /v1/customers/{customer_id} and a 405 for every other
-// method on that path.
+// method on that path. Any other path under the prefix (a trailing slash, a
+// sub-path, an id with an encoded slash) is handled the same way: Otark's
+// Node server answers every error as problem+json, never a router's plain
+// text, so such a path passes auth, rate limit and body checks and then is
+// a customer that does not exist (the catch-all has no customer_id, and the
+// fixtures refuse an empty id). These routes come after the real ones so
+// they only catch what those miss.
 func (a *API) Register(r *mux.Router) {
 	r.HandleFunc(customerPath, a.patchCustomer).Methods("PATCH")
 	r.HandleFunc(customerPath, methodNotAllowed)
+	r.PathPrefix(customerPrefix).HandlerFunc(a.patchCustomer).Methods("PATCH")
+	r.PathPrefix(customerPrefix).HandlerFunc(methodNotAllowed)
 }
 
 // Reset puts the customers back to the fixtures and forgets every
