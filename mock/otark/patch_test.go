@@ -1,6 +1,7 @@
 package otark
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -119,66 +120,71 @@ func TestMethodNotAllowedBeforeAuth(t *testing.T) {
 
 func TestValidationErrors(t *testing.T) {
 	e := newEnv(t, 0)
-	type fe = FieldError
 	cases := []struct {
 		name string
 		body string
 		want []FieldError
 	}{
 		{"tso enum", `{"balance_group":{"eic":"11YSOLARDACH--A","tso":"INVALID"}}`,
-			[]fe{{"balance_group.tso", "invalid_enum_value", "Invalid enum value. Expected " + tsoOptions + ", received 'INVALID'"}}},
+			[]FieldError{fe("balance_group.tso", "invalid_enum_value", "Invalid enum value. Expected "+tsoOptions+", received 'INVALID'")}},
 		{"status enum", `{"status":"bogus"}`,
-			[]fe{{"status", "invalid_enum_value", "Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received 'bogus'"}}},
+			[]FieldError{fe("status", "invalid_enum_value", "Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received 'bogus'")}},
 		{"status number", `{"status":1}`,
-			[]fe{{"status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"}}},
+			[]FieldError{fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number")}},
 		{"status null", `{"status":null}`,
-			[]fe{{"status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received null"}}},
+			[]FieldError{fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received null")}},
 		{"metadata value number", `{"metadata":{"region":5}}`,
-			[]fe{{"metadata.region", "invalid_type", "Expected string, received number"}}},
+			[]FieldError{fe("metadata.region", "invalid_type", "Expected string, received number")}},
 		{"metadata value object and boolean", `{"metadata":{"b":{},"a":true}}`,
-			[]fe{{"metadata.a", "invalid_type", "Expected string, received boolean"}, {"metadata.b", "invalid_type", "Expected string, received object"}}},
+			[]FieldError{fe("metadata.a", "invalid_type", "Expected string, received boolean"), fe("metadata.b", "invalid_type", "Expected string, received object")}},
 		{"metadata array", `{"metadata":[]}`,
-			[]fe{{"metadata", "invalid_type", "Expected object, received array"}}},
+			[]FieldError{fe("metadata", "invalid_type", "Expected object, received array")}},
 		{"metadata null", `{"metadata":null}`,
-			[]fe{{"metadata", "invalid_type", "Expected object, received null"}}},
+			[]FieldError{fe("metadata", "invalid_type", "Expected object, received null")}},
 		{"balance group null", `{"balance_group":null}`,
-			[]fe{{"balance_group", "invalid_type", "Expected object, received null"}}},
+			[]FieldError{fe("balance_group", "invalid_type", "Expected object, received null")}},
 		{"balance group string", `{"balance_group":"11YSOLARDACH--A"}`,
-			[]fe{{"balance_group", "invalid_type", "Expected object, received string"}}},
+			[]FieldError{fe("balance_group", "invalid_type", "Expected object, received string")}},
 		{"balance group empty", `{"balance_group":{}}`,
-			[]fe{{"balance_group.eic", "required", "Required"}, {"balance_group.tso", "required", "Required"}}},
+			[]FieldError{fe("balance_group.eic", "required", "Required"), fe("balance_group.tso", "required", "Required")}},
 		{"balance group without tso", `{"balance_group":{"eic":"11YSOLARDACH--A"}}`,
-			[]fe{{"balance_group.tso", "required", "Required"}}},
+			[]FieldError{fe("balance_group.tso", "required", "Required")}},
 		{"balance group wrong types", `{"balance_group":{"eic":5,"tso":3}}`,
-			[]fe{{"balance_group.eic", "invalid_type", "Expected string, received number"}, {"balance_group.tso", "invalid_type", "Expected " + tsoOptions + ", received number"}}},
+			[]FieldError{fe("balance_group.eic", "invalid_type", "Expected string, received number"), fe("balance_group.tso", "invalid_type", "Expected "+tsoOptions+", received number")}},
 		{"balance group unknown key", `{"balance_group":{"eic":"11YSOLARDACH--A","tso":"DE_AMPRION","region":"x"}}`,
-			[]fe{{"balance_group.region", "unknown_field", "Unrecognized key(s) in object: 'region'"}}},
+			[]FieldError{fe("balance_group.region", "unknown_field", "Unrecognized key(s) in object: 'region'")}},
 		{"read-only fields", `{"id":"x","name":"y","assigned_at":"2026-01-01T00:00:00Z","activated_at":null,"created_at":1}`,
-			[]fe{
-				{"activated_at", "read_only_field", "'activated_at' is read-only and cannot be updated"},
-				{"assigned_at", "read_only_field", "'assigned_at' is read-only and cannot be updated"},
-				{"created_at", "read_only_field", "'created_at' is read-only and cannot be updated"},
-				{"id", "read_only_field", "'id' is read-only and cannot be updated"},
-				{"name", "read_only_field", "'name' is read-only and cannot be updated"},
+			[]FieldError{
+				fe("activated_at", "read_only_field", "'activated_at' is read-only and cannot be updated"),
+				fe("assigned_at", "read_only_field", "'assigned_at' is read-only and cannot be updated"),
+				fe("created_at", "read_only_field", "'created_at' is read-only and cannot be updated"),
+				fe("id", "read_only_field", "'id' is read-only and cannot be updated"),
+				fe("name", "read_only_field", "'name' is read-only and cannot be updated"),
 			}},
 		{"unknown fields", `{"foo":1,"Status":"active"}`,
-			[]fe{{"Status", "unknown_field", "Unrecognized key(s) in object: 'Status'"}, {"foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"}}},
+			[]FieldError{fe("Status", "unknown_field", "Unrecognized key(s) in object: 'Status'"), fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'")}},
 		{"every error at once", `{"status":1,"id":"x","foo":true,"metadata":{"a":1},"balance_group":{"tso":"X"}}`,
-			[]fe{
-				{"balance_group.eic", "required", "Required"},
-				{"balance_group.tso", "invalid_enum_value", "Invalid enum value. Expected " + tsoOptions + ", received 'X'"},
-				{"foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"},
-				{"id", "read_only_field", "'id' is read-only and cannot be updated"},
-				{"metadata.a", "invalid_type", "Expected string, received number"},
-				{"status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"},
+			[]FieldError{
+				fe("balance_group.eic", "required", "Required"),
+				fe("balance_group.tso", "invalid_enum_value", "Invalid enum value. Expected "+tsoOptions+", received 'X'"),
+				fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"),
+				fe("id", "read_only_field", "'id' is read-only and cannot be updated"),
+				fe("metadata.a", "invalid_type", "Expected string, received number"),
+				fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"),
 			}},
 		{"valid fields beside an invalid one", `{"metadata":{"region":"BY"},"status":"nope"}`,
-			[]fe{{"status", "invalid_enum_value", "Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received 'nope'"}}},
-		{"array body", `[]`, []fe{{"", "invalid_type", "Expected object, received array"}}},
-		{"string body", `"x"`, []fe{{"", "invalid_type", "Expected object, received string"}}},
-		{"number body", `1`, []fe{{"", "invalid_type", "Expected object, received number"}}},
-		{"null body", `null`, []fe{{"", "invalid_type", "Expected object, received null"}}},
-		{"boolean body", `true`, []fe{{"", "invalid_type", "Expected object, received boolean"}}},
+			[]FieldError{fe("status", "invalid_enum_value", "Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received 'nope'")}},
+		{"array body", `[]`, []FieldError{wholeBody("invalid_type", "Expected object, received array")}},
+		{"string body", `"x"`, []FieldError{wholeBody("invalid_type", "Expected object, received string")}},
+		{"number body", `1`, []FieldError{wholeBody("invalid_type", "Expected object, received number")}},
+		{"null body", `null`, []FieldError{wholeBody("invalid_type", "Expected object, received null")}},
+		{"boolean body", `true`, []FieldError{wholeBody("invalid_type", "Expected object, received boolean")}},
+		// The empty key is a field like any other: present as "", and
+		// dotted after its parent.
+		{"empty key", `{"":1}`, []FieldError{fe("", "unknown_field", "Unrecognized key(s) in object: ''")}},
+		{"empty key in metadata", `{"metadata":{"":1}}`, []FieldError{fe("metadata.", "invalid_type", "Expected string, received number")}},
+		{"empty key in balance group", `{"balance_group":{"eic":"11YSOLARDACH--A","tso":"DE_AMPRION","":"x"}}`,
+			[]FieldError{fe("balance_group.", "unknown_field", "Unrecognized key(s) in object: ''")}},
 	}
 	before := e.state()
 	for _, tc := range cases {
@@ -188,12 +194,28 @@ func TestValidationErrors(t *testing.T) {
 			if !reflect.DeepEqual(p.Errors, tc.want) {
 				t.Errorf("errors = %+v\nwant     %+v", p.Errors, tc.want)
 			}
-			if tc.want[0].Field == "" && strings.Contains(string(r.body), `"field"`) {
-				t.Errorf("a whole-body error carries a field: %s", r.body)
+			var raw struct{ Errors []map[string]any }
+			if err := json.Unmarshal(r.body, &raw); err != nil || len(raw.Errors) != len(tc.want) {
+				t.Fatalf("errors[] of %s: %v", r.body, err)
+			}
+			for i, w := range tc.want {
+				if _, has := raw.Errors[i]["field"]; has != (w.Field != nil) {
+					t.Errorf("errors[%d] has field: %v, want %v: %s", i, has, w.Field != nil, r.body)
+				}
 			}
 			e.unchanged(before)
 		})
 	}
+}
+
+// fe is an expected error about one field.
+func fe(field, code, message string) FieldError {
+	return FieldError{Field: &field, Code: code, Message: message}
+}
+
+// wholeBody is an expected error about the whole body, which has no field.
+func wholeBody(code, message string) FieldError {
+	return FieldError{Code: code, Message: message}
 }
 
 func TestBodyErrors(t *testing.T) {

@@ -17,12 +17,13 @@ type Problem struct {
 	Errors   []FieldError `json:"errors,omitempty"`
 }
 
-// FieldError is one entry of a validation problem's errors[]. Field is
-// empty for an error about the whole body.
+// FieldError is one entry of a validation problem's errors[]. Field is nil
+// for an error about the whole body, so that it is absent from the JSON;
+// the empty key "" is a field like any other and is present as "".
 type FieldError struct {
-	Field   string `json:"field,omitempty"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Field   *string `json:"field,omitempty"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
 }
 
 // problemKind is a problem class: the slug of its type URI, its stable

@@ -181,30 +181,29 @@ func (v *requestValidator) translateTree(e *jsonschema.ValidationError, decoded 
 
 // translate words one schema failure as Zod would.
 func (v *requestValidator) translate(keyword string, path []string, reason string, decoded any) []FieldError {
-	field := strings.Join(path, ".")
 	schema := v.body.at(path)
 	value, found := valueAt(decoded, path)
 	if schema == nil || !found {
-		return []FieldError{{Field: field, Code: "validation_failed", Message: reason}}
+		return []FieldError{fieldError(path, "validation_failed", reason)}
 	}
 	switch keyword {
 	case "type":
-		return []FieldError{{Field: field, Code: "invalid_type",
-			Message: fmt.Sprintf("Expected %s, received %s", schema.expected(), zodType(value))}}
+		return []FieldError{fieldError(path, "invalid_type",
+			fmt.Sprintf("Expected %s, received %s", schema.expected(), zodType(value)))}
 	case "enum":
-		return []FieldError{{Field: field, Code: "invalid_enum_value",
-			Message: fmt.Sprintf("Invalid enum value. Expected %s, received '%v'", quotedOptions(schema.enum), value)}}
+		return []FieldError{fieldError(path, "invalid_enum_value",
+			fmt.Sprintf("Invalid enum value. Expected %s, received '%v'", quotedOptions(schema.enum), value))}
 	case "required":
 		obj, _ := value.(map[string]any)
 		var out []FieldError
 		for _, name := range schema.required {
 			if _, present := obj[name]; !present {
-				out = append(out, FieldError{Field: joinField(field, name), Code: "required", Message: "Required"})
+				out = append(out, fieldError(childPath(path, name), "required", "Required"))
 			}
 		}
 		return out
 	}
-	return []FieldError{{Field: field, Code: "validation_failed", Message: reason}}
+	return []FieldError{fieldError(path, "validation_failed", reason)}
 }
 
 // keyErrors applies the prose rules to the body's keys: the read-only
@@ -217,18 +216,18 @@ func (v *requestValidator) keyErrors(obj map[string]any) []FieldError {
 		prop := v.body.properties[key]
 		switch {
 		case prop != nil:
-			out = append(out, unknownKeys(prop, value, key)...)
+			out = append(out, unknownKeys(prop, value, []string{key})...)
 		case v.readOnly[key]:
-			out = append(out, FieldError{Field: key, Code: "read_only_field",
-				Message: fmt.Sprintf("'%s' is read-only and cannot be updated", key)})
+			out = append(out, fieldError([]string{key}, "read_only_field",
+				fmt.Sprintf("'%s' is read-only and cannot be updated", key)))
 		default:
-			out = append(out, unknownKeyError(key, ""))
+			out = append(out, unknownKeyError(nil, key))
 		}
 	}
 	return out
 }
 
-func unknownKeys(s *fieldSchema, value any, prefix string) []FieldError {
+func unknownKeys(s *fieldSchema, value any, path []string) []FieldError {
 	obj, ok := value.(map[string]any)
 	if !ok || s.properties == nil {
 		return nil
@@ -236,34 +235,60 @@ func unknownKeys(s *fieldSchema, value any, prefix string) []FieldError {
 	var out []FieldError
 	for key, child := range obj {
 		if prop := s.properties[key]; prop != nil {
-			out = append(out, unknownKeys(prop, child, joinField(prefix, key))...)
+			out = append(out, unknownKeys(prop, child, childPath(path, key))...)
 		} else if s.additional == nil {
-			out = append(out, unknownKeyError(key, prefix))
+			out = append(out, unknownKeyError(path, key))
 		}
 	}
 	return out
 }
 
-func unknownKeyError(key, prefix string) FieldError {
-	return FieldError{Field: joinField(prefix, key), Code: "unknown_field",
-		Message: fmt.Sprintf("Unrecognized key(s) in object: '%s'", key)}
+func unknownKeyError(path []string, key string) FieldError {
+	return fieldError(childPath(path, key), "unknown_field", fmt.Sprintf("Unrecognized key(s) in object: '%s'", key))
 }
 
-func joinField(prefix, key string) string {
-	if prefix == "" {
-		return key
+// fieldError is an error at path, the keys from the body's root, with the
+// dotted path as its field. The empty path is the whole body and has no
+// field; a key "" is a path of one empty segment, so its field is present
+// (as "", or "metadata." inside metadata) and it never reads as a
+// whole-body error.
+func fieldError(path []string, code, message string) FieldError {
+	fe := FieldError{Code: code, Message: message}
+	if len(path) > 0 {
+		field := strings.Join(path, ".")
+		fe.Field = &field
 	}
-	return prefix + "." + key
+	return fe
+}
+
+// childPath extends path without sharing its backing array with siblings.
+func childPath(path []string, key string) []string {
+	return append(slices.Clip(path), key)
 }
 
 // sortFieldErrors orders by field (whole-body errors first) so the same
 // body always gets the same answer; map order and the validator's order
 // are not stable.
 func sortFieldErrors(errs []FieldError) []FieldError {
-	slices.SortFunc(errs, func(a, b FieldError) int {
-		return cmp.Or(strings.Compare(a.Field, b.Field), strings.Compare(a.Code, b.Code), strings.Compare(a.Message, b.Message))
-	})
-	return slices.Compact(errs)
+	slices.SortFunc(errs, compareFieldErrors)
+	return slices.CompactFunc(errs, func(a, b FieldError) bool { return compareFieldErrors(a, b) == 0 })
+}
+
+func compareFieldErrors(a, b FieldError) int {
+	return cmp.Or(compareFields(a.Field, b.Field), strings.Compare(a.Code, b.Code), strings.Compare(a.Message, b.Message))
+}
+
+// compareFields puts the whole body (nil) first, then fields in order.
+func compareFields(a, b *string) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return strings.Compare(*a, *b)
 }
 
 func valueAt(v any, path []string) (any, bool) {
