@@ -234,11 +234,20 @@ func pyDatetime(v any) (string, *fieldError) {
 	return "", typeError("datetime_type", "Input should be a valid datetime")
 }
 
-// checkYear: Python's datetime has no year 0, which pydantic reports after
-// parsing succeeded.
+// checkYear keeps a parsed time within Python's datetime, years 1 to 9999.
+// Year 0 parses but cannot be built, which pydantic reports after parsing
+// succeeded. An offset can carry a valid local time out of that range in
+// UTC (9999-12-31T23:59:59-05:00): pydantic would accept it, and Django,
+// converting to UTC to store it, would then fail with Python's
+// OverflowError "date value out of range". The twin refuses it at
+// validation, in pydantic's datetime_parsing with Python's words, so that
+// it never stores or answers a year RFC 3339 cannot carry.
 func checkYear(t time.Time) (string, *fieldError) {
 	if t.Year() == 0 {
 		return "", ctxError("datetime_parsing", "Input should be a valid datetime", "year 0 is out of range")
+	}
+	if utc := t.UTC().Year(); utc < 1 || utc > 9999 {
+		return "", ctxError("datetime_parsing", "Input should be a valid datetime", "date value out of range")
 	}
 	return formatUTC(t), nil
 }

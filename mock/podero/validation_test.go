@@ -73,6 +73,10 @@ func TestValidationErrorsInPydanticWords(t *testing.T) {
 			one("datetime_from_date_parsing", price("0", "timestamp"), "Input should be a valid datetime or date, unexpected extra characters at the end of the input", `{"error":"unexpected extra characters at the end of the input"}`)},
 		"timestamp 30 February": {`{"energy_prices":[{"price":1,"timestamp":"2026-02-30T00:00:00Z"}]}`,
 			one("datetime_from_date_parsing", price("0", "timestamp"), "Input should be a valid datetime or date, day value is outside expected range", `{"error":"day value is outside expected range"}`)},
+		"timestamp after 9999 in UTC": {`{"energy_prices":[{"price":1,"timestamp":"9999-12-31T23:59:59-05:00"}]}`,
+			one("datetime_parsing", price("0", "timestamp"), "Input should be a valid datetime, date value out of range", `{"error":"date value out of range"}`)},
+		"timestamp before year 1 in UTC": {`{"energy_prices":[{"price":1,"timestamp":"0001-01-01T00:30:00+01:00"}]}`,
+			one("datetime_parsing", price("0", "timestamp"), "Input should be a valid datetime, date value out of range", `{"error":"date value out of range"}`)},
 		"timestamp of wrong type": {`{"energy_prices":[{"price":1,"timestamp":false}]}`,
 			one("datetime_type", price("0", "timestamp"), "Input should be a valid datetime", "")},
 		"price item not an object": {`{"energy_prices":[7]}`,
@@ -114,4 +118,17 @@ func TestBodyIsJSONWhateverTheContentType(t *testing.T) {
 	}
 	mustJSON(t, h.do(http.MethodPut, path, tokenA, "meter_id=X", "Content-Type", "application/x-www-form-urlencoded"), 400, `{"detail":"Cannot parse request body"}`)
 	mustJSON(t, h.do(http.MethodPut, path, tokenA, ""), 422, `{"detail":[{"type":"missing","loc":["body","payload"],"msg":"Field required"}]}`)
+}
+
+func TestTimestampsAtTheEdgesOfPythonsDatetime(t *testing.T) {
+	h := newHarness(t, Options{})
+	got := h.do(http.MethodPut, contractURL(orgA, userA1, contractA1), tokenA, `{"energy_contract_type":"spot_hourly","currency_energy_price":"EUR",
+		"energy_prices":[{"price":1,"timestamp":"9999-12-31T23:59:59+05:00"},{"price":2,"timestamp":"0001-01-01T00:30:00-01:00"}]}`)
+	if got.status != http.StatusOK {
+		t.Fatalf("status %d: %s", got.status, got.body)
+	}
+	want := `"energy_prices":[{"price":1,"timestamp":"9999-12-31T18:59:59Z"},{"price":2,"timestamp":"0001-01-01T01:30:00Z"}]`
+	if !strings.Contains(string(got.body), want) {
+		t.Errorf("answer %s\nwant it to contain %s", got.body, want)
+	}
 }
