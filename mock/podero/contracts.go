@@ -15,6 +15,8 @@ import (
 // read, which the mock answers like any unreadable body.
 const maxBody = 2621440
 
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // readBody returns the raw body (nil when empty: django-ninja then reports
 // the payload missing) and its JSON value. ok is false after a 400.
 func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, ok bool) {
@@ -27,6 +29,10 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 		r.Body = http.NoBody
 		return nil, nil, true
 	}
+	// ninja parses with json.loads(request.body), which detects a leading
+	// UTF-8 byte order mark on bytes (utf-8-sig) and skips it. A body that
+	// is only the mark is empty JSON, a parse error, as in Python.
+	raw = bytes.TrimPrefix(raw, utf8BOM)
 	if err := json.Unmarshal(raw, &payload); err != nil {
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
 		return nil, nil, false

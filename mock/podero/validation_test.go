@@ -132,3 +132,17 @@ func TestTimestampsAtTheEdgesOfPythonsDatetime(t *testing.T) {
 		t.Errorf("answer %s\nwant it to contain %s", got.body, want)
 	}
 }
+
+func TestLeadingByteOrderMarkIsSkipped(t *testing.T) {
+	h := newHarness(t, Options{})
+	path := contractURL(orgA, userA1, contractA1)
+	const bom = "\xef\xbb\xbf"
+	got := h.do(http.MethodPut, path, tokenA, bom+`{"meter_id":"BOM-1"}`)
+	if got.status != http.StatusOK || !strings.Contains(string(got.body), `"meter_id":"BOM-1"`) {
+		t.Fatalf("body with a BOM: %d %s", got.status, got.body)
+	}
+	// Python skips one mark on bytes; a second one, or a mark alone, is
+	// not JSON.
+	mustJSON(t, h.do(http.MethodPut, path, tokenA, bom+bom+`{"meter_id":"BOM-2"}`), 400, `{"detail":"Cannot parse request body"}`)
+	mustJSON(t, h.do(http.MethodPut, path, tokenA, bom), 400, `{"detail":"Cannot parse request body"}`)
+}
