@@ -82,7 +82,8 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 func (a *API) Name() string { return "podero" }
 
 // Register adds the routes. Another method on a known path gets what
-// django answers: 405 with Allow, before authentication.
+// django answers: 405 with Allow, before authentication; an unknown path
+// under the API's prefixes gets Django's 404 page (or its slash redirect).
 func (a *API) Register(r *mux.Router) {
 	r.HandleFunc(tokenPath, a.token).Methods(http.MethodPost)
 	r.Handle(tokenPath, methodNotAllowed("POST, OPTIONS", ""))
@@ -91,6 +92,11 @@ func (a *API) Register(r *mux.Router) {
 	r.Handle(contractsPath, methodNotAllowed("GET, POST", "Method not allowed"))
 	r.HandleFunc(contractPath, a.updateContract).Methods(http.MethodPut)
 	r.Handle(contractPath, methodNotAllowed("PUT", "Method not allowed"))
+	// Last, so that they only catch what the routes above miss.
+	notFound := notFound(knownPaths())
+	for _, prefix := range djangoPrefixes {
+		r.PathPrefix(prefix).Handler(notFound)
+	}
 }
 
 // methodNotAllowed is Django's HttpResponseNotAllowed; django-ninja gives
