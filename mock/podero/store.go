@@ -63,6 +63,10 @@ type store struct {
 	byClient map[string]*organization
 	static   map[string]string // static token -> organization id
 	issued   map[string]issuedToken
+	// issueOrder lists issued tokens oldest first. Every token lives the
+	// same time, so they expire in this order and pruning stops at the
+	// first live one.
+	issueOrder []string
 }
 
 func newStore(f *fixtureFile) *store {
@@ -79,6 +83,7 @@ func (s *store) load(f *fixtureFile) {
 	s.byClient = map[string]*organization{}
 	s.static = map[string]string{}
 	s.issued = map[string]issuedToken{}
+	s.issueOrder = nil
 	for _, fo := range f.Organizations {
 		o := &organization{
 			ID: fo.ID, Name: fo.Name, ClientID: fo.ClientID, ClientSecret: fo.ClientSecret,
@@ -101,6 +106,23 @@ func (s *store) load(f *fixtureFile) {
 			s.static[o.StaticToken] = o.ID
 		}
 	}
+}
+
+// issue records a new token and forgets the expired ones, so that a long
+// run does not grow without bound (a token is otherwise only dropped when
+// it is presented after expiry); call with s.mu held.
+func (s *store) issue(access string, t issuedToken, now time.Time) {
+	s.issued[access] = t
+	s.issueOrder = append(s.issueOrder, access)
+	n := 0
+	for ; n < len(s.issueOrder); n++ {
+		old, ok := s.issued[s.issueOrder[n]]
+		if ok && now.Before(old.expires) {
+			break
+		}
+		delete(s.issued, s.issueOrder[n])
+	}
+	s.issueOrder = s.issueOrder[n:]
 }
 
 // stateSnapshot is what GET /__admin/state shows for podero.

@@ -55,7 +55,8 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	access := newAccessToken()
-	a.store.issued[access] = issuedToken{orgID: org.ID, expires: a.now().Add(tokenLifetime)}
+	now := a.now()
+	a.store.issue(access, issuedToken{orgID: org.ID, expires: now.Add(tokenLifetime)}, now)
 	a.store.mu.Unlock()
 
 	writeJSON(w, http.StatusOK, tokenAnswer{

@@ -2,6 +2,7 @@ package podero
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -118,5 +119,46 @@ func TestBearerTokenRequired(t *testing.T) {
 	// The scheme is case-insensitive, as in django-ninja's HttpBearer.
 	if a := h.do(http.MethodPut, path, "", body, "Authorization", "bearer "+tokenA); a.status != http.StatusOK {
 		t.Fatalf("lower-case scheme: %d %s", a.status, a.body)
+	}
+}
+
+// issuedTokens is the count GET /__admin/state shows.
+func (h *harness) issuedTokens() int {
+	h.t.Helper()
+	var st struct {
+		Podero struct {
+			IssuedTokens int `json:"issued_tokens"`
+		} `json:"podero"`
+	}
+	if err := json.Unmarshal(h.do(http.MethodGet, "/__admin/state", "", "").body, &st); err != nil {
+		h.t.Fatal(err)
+	}
+	return st.Podero.IssuedTokens
+}
+
+func TestIssuingForgetsExpiredTokens(t *testing.T) {
+	c := &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	h := newHarness(t, Options{Now: c.Now})
+	issue := func() string {
+		got := h.tokenRequest(`{"grant_type":"client_credentials"}`, "application/json", "Authorization", basic(clientA, secretA))
+		token, _ := field(t, got.json(t), "access_token").(string)
+		return token
+	}
+	for range 3 {
+		issue()
+	}
+	c.advance(time.Hour)
+	live := issue()
+	if n := h.issuedTokens(); n != 4 {
+		t.Fatalf("%d tokens kept before any expired, want 4", n)
+	}
+	// The first three expire, never presented again; the fourth lives on.
+	c.advance(tokenLifetime - time.Hour)
+	issue()
+	if n := h.issuedTokens(); n != 2 {
+		t.Errorf("%d tokens kept after three expired, want 2", n)
+	}
+	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), live, ""); a.status != http.StatusOK {
+		t.Errorf("the unexpired token: %d", a.status)
 	}
 }
