@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
@@ -358,13 +359,15 @@ func (b *binder) syntaxError() {
 		b.out.errs.add(b.prefix, b.locate("Unexpected end when reading JSON.", len(b.body)))
 		return
 	}
-	c := b.body[se.Offset-1]
-	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Error(), c), int(se.Offset)))
+	// The offending character may take several bytes (a second byte order
+	// mark, say); Json.NET names the character and counts it whole.
+	c, size := utf8.DecodeRune(b.body[se.Offset-1:])
+	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Error(), c), int(se.Offset)-1+size))
 }
 
 // jsonNetSyntaxMessage words encoding/json's syntax errors as Json.NET's
 // JsonTextReader words the same situation.
-func jsonNetSyntaxMessage(goMsg string, c byte) string {
+func jsonNetSyntaxMessage(goMsg string, c rune) string {
 	switch {
 	case strings.Contains(goMsg, "looking for beginning of object key"):
 		return fmt.Sprintf("Invalid property identifier character: %c.", c)

@@ -104,3 +104,25 @@ func TestMalformedJSONIsReportedUnderTheParameterKey(t *testing.T) {
 		})
 	}
 }
+
+func TestLeadingByteOrderMarkIsSkipped(t *testing.T) {
+	s := newServer(t)
+	const bom = "\xef\xbb\xbf"
+	a := s.patch(kari, kari.customerID, bom+`{"PhoneNumber":"4766666666"}`)
+	a.expectStatus(t, http.StatusOK)
+	if got := a.customer(t).PhoneNumber; got != "4766666666" {
+		t.Errorf("PhoneNumber %q", got)
+	}
+	// Positions are counted after the mark, as the reader never sees it.
+	s.patch(kari, kari.customerID, bom+`{"IsNetCustomer":"no"}`).expectModelState(t, map[string][]string{
+		"customer.IsNetCustomer": {"Could not convert string to boolean: no. Path 'IsNetCustomer', line 1, position 21."},
+	})
+	// Only the first mark is the StreamReader's; a second one is a character
+	// Json.NET cannot start a value with. A mark alone is an empty body.
+	before := s.get(kari, kari.customerID).customer(t)
+	s.patch(kari, kari.customerID, bom+bom+`{}`).expectModelState(t, map[string][]string{
+		"customer": {"Unexpected character encountered while parsing value: \ufeff. Path '', line 1, position 1."},
+	})
+	s.patch(kari, kari.customerID, bom).expectStatus(t, http.StatusOK)
+	s.expectUnchanged(kari, before)
+}
