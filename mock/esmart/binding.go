@@ -123,8 +123,14 @@ type binder struct {
 	dec    *json.Decoder
 	prefix string // the action parameter's name, ASP.NET's ModelState prefix
 	path   string // Json.NET's reader path of the last property read
+	depth  int    // containers open at the decoder's position
 	out    binding
 }
+
+// maxDepth is JsonMediaTypeFormatter.MaxDepth's default, which the formatter
+// sets on Json.NET's reader: the 257th nested object or array is refused,
+// whether the model has a property for it or the value is being skipped.
+const maxDepth = 256
 
 // bind reads body (known not to be blank) into m. prefix is the ModelState
 // key of the whole body.
@@ -287,7 +293,83 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 func (b *binder) next() (json.Token, int, error) {
 	start := b.skipSpace(int(b.dec.InputOffset()))
 	tok, err := b.dec.Token()
+	if d, ok := tok.(json.Delim); ok {
+		if d == '{' || d == '[' {
+			b.depth++
+			if b.depth > maxDepth {
+				return nil, start, b.tooDeep(start)
+			}
+		} else {
+			b.depth--
+		}
+	}
 	return tok, start, err
+}
+
+// tooDeep reports the container that exceeds maxDepth, which opens at start,
+// as Json.NET's reader does: under the parameter's key like any reader
+// error, positioned just past the '{' or '[', with the reader's path to it.
+// The binder keeps no path through skipped values, so it is rebuilt here, on
+// this error path only.
+func (b *binder) tooDeep(start int) error {
+	b.path = readerPathAt(b.body, start)
+	b.out.errs.add(b.prefix, b.locate(fmt.Sprintf("The reader's MaxDepth of %d has been exceeded.", maxDepth), start+1))
+	return errStop
+}
+
+// readerPathAt is Json.NET's reader path when the container opening at off
+// has just been read: the property names and array indexes that lead to it.
+// The body up to off is known to be well-formed.
+func readerPathAt(body []byte, off int) string {
+	type frame struct {
+		array     bool
+		index     int
+		name      string
+		expectKey bool
+	}
+	var frames []frame
+	dec := json.NewDecoder(bytes.NewReader(body[:off+1]))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var top *frame
+		if len(frames) > 0 {
+			top = &frames[len(frames)-1]
+		}
+		if top != nil && !top.array && top.expectKey {
+			top.name, _ = tok.(string)
+			top.expectKey = false
+			continue
+		}
+		d, isDelim := tok.(json.Delim)
+		if isDelim && (d == '}' || d == ']') {
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 && !frames[len(frames)-1].array {
+				frames[len(frames)-1].expectKey = true
+			}
+			continue
+		}
+		if top != nil && top.array {
+			top.index++
+		}
+		if isDelim {
+			frames = append(frames, frame{array: d == '[', index: -1, expectKey: d == '{'})
+		} else if top != nil && !top.array {
+			top.expectKey = true
+		}
+	}
+	// The last frame is the container being refused; the path ends at it.
+	path := ""
+	for _, f := range frames[:max(len(frames)-1, 0)] {
+		if f.array {
+			path += "[" + strconv.Itoa(f.index) + "]"
+		} else {
+			path = joinPath(path, f.name)
+		}
+	}
+	return path
 }
 
 // skipSpace returns the first offset from off that is not whitespace or a

@@ -2,6 +2,7 @@ package esmart
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -124,5 +125,26 @@ func TestLeadingByteOrderMarkIsSkipped(t *testing.T) {
 		"customer": {"Unexpected character encountered while parsing value: \ufeff. Path '', line 1, position 1."},
 	})
 	s.patch(kari, kari.customerID, bom).expectStatus(t, http.StatusOK)
+	s.expectUnchanged(kari, before)
+}
+
+func TestNestingBeyondTheFormattersMaxDepthIsRefused(t *testing.T) {
+	s := newServer(t)
+	before := s.get(kari, kari.customerID).customer(t)
+	nested := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+
+	// The body's object is level 1, so 255 arrays inside it reach 256.
+	s.patch(kari, kari.customerID, `{"x":`+nested(255)+`}`).expectStatus(t, http.StatusOK)
+
+	// The 257th level is refused where it opens, with the reader's path to it.
+	s.patch(kari, kari.customerID, `{"x":`+nested(256)+`,"PhoneNumber":"4700000000"}`).expectModelState(t, map[string][]string{
+		"customer": {"The reader's MaxDepth of 256 has been exceeded. Path 'x" + strings.Repeat("[0]", 255) + "', line 1, position 261."},
+	})
+	// Inside a model property too, and through objects and later elements:
+	// the 253rd {"a": opens level 257, at byte 30 + 252*5.
+	deep := strings.Repeat(`{"a":`, 253) + "{}" + strings.Repeat("}", 253)
+	s.patch(kari, kari.customerID, `{"Address":{"Extra":[1,{"b c":`+deep+`}]}}`).expectModelState(t, map[string][]string{
+		"customer": {"The reader's MaxDepth of 256 has been exceeded. Path 'Address.Extra[1]['b c']" + strings.Repeat(".a", 252) + "', line 1, position 1291."},
+	})
 	s.expectUnchanged(kari, before)
 }
