@@ -42,8 +42,11 @@ type result struct {
 
 type loadConfig struct {
 	Connections int
-	Duration    time.Duration
-	Warmup      time.Duration
+	// Duration is the measured time per scenario, split over Rounds.
+	Duration time.Duration
+	// Warmup precedes every round.
+	Warmup time.Duration
+	Rounds int
 }
 
 func successful(code int) bool { return code >= 200 && code < 300 }
@@ -70,61 +73,101 @@ func probe(sc scenario, baseURL string) error {
 	return nil
 }
 
-// run drives the scenario as fast as the server answers (closed model: a
-// fixed set of workers, each sending its next request when the previous one
-// is answered) over a fixed number of keep-alive connections.
-func run(sc scenario, baseURL string, cfg loadConfig) result {
-	var seq atomic.Uint64
-	targeter := func(t *vegeta.Target) error {
-		sc.target(t, seq.Add(1))
-		t.URL = baseURL + t.URL
+// tally accumulates one scenario's rounds.
+type tally struct {
+	sc        scenario
+	baseURL   string
+	seq       atomic.Uint64
+	metrics   vegeta.Metrics
+	errors    uint64
+	seconds   float64
+	transport map[string]bool
+}
+
+func newTally(sc scenario, baseURL string) *tally {
+	return &tally{sc: sc, baseURL: baseURL, transport: map[string]bool{}}
+}
+
+// round drives the scenario for d as fast as the server answers (closed
+// model: a fixed set of workers, each sending its next request when its
+// previous one is answered) over a fixed number of keep-alive connections,
+// after an unmeasured warm-up.
+func (t *tally) round(cfg loadConfig, d time.Duration) {
+	targeter := func(tg *vegeta.Target) error {
+		t.sc.target(tg, t.seq.Add(1))
+		tg.URL = t.baseURL + tg.URL
 		return nil
 	}
-	attack := func(d time.Duration, measure func(*vegeta.Result)) {
+	// The warm-up opens the connections the measurement then uses; they
+	// are closed at the end of the round, so that the server never holds
+	// more than one round's connections (idle ones cost it memory).
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: vegeta.DefaultTimeout}
+	// An Attacker stops for good at the end of an attack, so the warm-up
+	// gets its own.
+	attack := func(d time.Duration) <-chan *vegeta.Result {
 		a := vegeta.NewAttacker(
+			vegeta.Client(client),
 			vegeta.Workers(uint64(cfg.Connections)),
 			vegeta.MaxWorkers(uint64(cfg.Connections)),
 			vegeta.Connections(cfg.Connections),
 			vegeta.MaxConnections(cfg.Connections),
 			vegeta.KeepAlive(true),
-			// The figures need only the status code; reading bodies into the
-			// results would spend the cores the server needs.
+			// The figures need only the status code; reading bodies into
+			// the results would spend the cores the server needs.
 			vegeta.MaxBody(0),
 			vegeta.Redirects(vegeta.NoFollow),
 		)
-		for res := range a.Attack(targeter, vegeta.Rate{Freq: 0}, d, sc.Name) {
-			measure(res)
-		}
+		return a.Attack(targeter, vegeta.Rate{Freq: 0}, d, t.sc.Name)
 	}
 	if cfg.Warmup > 0 {
-		attack(cfg.Warmup, func(*vegeta.Result) {})
+		for range attack(cfg.Warmup) {
+		}
 	}
-
-	var m vegeta.Metrics
-	r := result{Scenario: sc.Name, Server: sc.Server, Expect: sc.ExpectText}
-	transportErrs := map[string]bool{}
-	attack(cfg.Duration, func(res *vegeta.Result) {
-		m.Add(res)
+	var first, last time.Time
+	for res := range attack(d) {
+		t.metrics.Add(res)
+		if first.IsZero() || res.Timestamp.Before(first) {
+			first = res.Timestamp
+		}
+		if end := res.End(); end.After(last) {
+			last = end
+		}
 		if res.Code == 0 {
-			transportErrs[res.Error] = true
+			t.transport[res.Error] = true
 		}
-		if !sc.expect(int(res.Code)) {
-			r.Errors++
+		if !t.sc.expect(int(res.Code)) {
+			t.errors++
 		}
-	})
-	m.Close()
-	r.Requests = m.Requests
-	if d := (m.Duration + m.Wait).Seconds(); d > 0 {
-		r.RequestsPerSec = float64(m.Requests) / d
 	}
-	r.P50Ms = ms(m.Latencies.P50)
-	r.P99Ms = ms(m.Latencies.P99)
-	r.MaxMs = ms(m.Latencies.Max)
-	r.StatusCodes = m.StatusCodes
-	for e := range transportErrs {
+	t.seconds += last.Sub(first).Seconds()
+}
+
+// result sums the rounds: requests over the measured time of all rounds,
+// percentiles over every request.
+func (t *tally) result() result {
+	m := &t.metrics
+	m.Close()
+	r := result{
+		Scenario: t.sc.Name, Server: t.sc.Server, Expect: t.sc.ExpectText,
+		Requests: m.Requests, Errors: t.errors, StatusCodes: m.StatusCodes,
+		P50Ms: ms(m.Latencies.P50), P99Ms: ms(m.Latencies.P99), MaxMs: ms(m.Latencies.Max),
+	}
+	if t.seconds > 0 {
+		r.RequestsPerSec = float64(m.Requests) / t.seconds
+	}
+	for e := range t.transport {
 		r.TransportErrors = append(r.TransportErrors, e)
 	}
 	return r
+}
+
+// run measures a scenario in one round of cfg.Duration.
+func run(sc scenario, baseURL string, cfg loadConfig) result {
+	t := newTally(sc, baseURL)
+	t.round(cfg, cfg.Duration)
+	return t.result()
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -36,8 +36,9 @@ const hugeRateLimit = 1 << 30
 func benchMain(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("gridtwin-bench", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	duration := fl.Duration("duration", 8*time.Second, "measured time per scenario")
-	warmup := fl.Duration("warmup", time.Second, "unmeasured load before each scenario (opens connections, warms caches)")
+	duration := fl.Duration("duration", 8*time.Second, "measured time per scenario, split over the rounds")
+	rounds := fl.Int("rounds", 4, "rounds in which the scenarios take turns")
+	warmup := fl.Duration("warmup", 300*time.Millisecond, "unmeasured load before each scenario in each round")
 	connections := fl.Int("connections", 32, "concurrent connections and workers")
 	out := fl.String("out", "bench-results.json", "where to write the figures as JSON (empty: do not write)")
 	gridtwinBin := fl.String("gridtwin", "", "prebuilt gridtwin binary (default: go build ./cmd/gridtwin into a temp dir)")
@@ -54,13 +55,13 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	if *baseline {
 		return serveBaseline(*addr)
 	}
-	if *connections < 1 || *duration <= 0 {
-		fmt.Fprintln(stderr, "gridtwin-bench: --connections and --duration must be positive")
+	if *connections < 1 || *duration <= 0 || *rounds < 1 {
+		fmt.Fprintln(stderr, "gridtwin-bench: --connections, --duration and --rounds must be positive")
 		return 2
 	}
 	b := &bench{
 		stdout: stdout,
-		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup},
+		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup, Rounds: *rounds},
 		scale:  *scaleCustomers,
 	}
 	if *only != "" {
@@ -124,57 +125,69 @@ func (b *bench) run(gridtwinBin, out string) error {
 	}
 
 	b.report = newReport(b.load)
-	fmt.Fprintf(b.stdout, "gridtwin-bench: %d connections, %s per scenario after %s warm-up, %d CPUs, %s\n\n",
-		b.load.Connections, b.load.Duration, b.load.Warmup, runtime.NumCPU(), runtime.Version())
-	b.report.printHeader(b.stdout)
+	fmt.Fprintf(b.stdout, "gridtwin-bench: %d connections, %s per scenario in %d rounds, %s warm-up before each, %d CPUs, %s\n",
+		b.load.Connections, b.load.Duration, b.load.Rounds, b.load.Warmup, runtime.NumCPU(), runtime.Version())
+
+	// Every server runs for the whole bench; the scenarios take turns in
+	// rounds, so a change in the machine's load during the run (other
+	// processes, thermal limits) touches every scenario alike instead of
+	// whichever ran at that moment.
+	var plan []*tally
+	add := func(sc scenario, s *server) error {
+		if err := probe(sc, s.baseURL); err != nil {
+			return fmt.Errorf("%s: %w", sc.Name, err)
+		}
+		plan = append(plan, newTally(sc, s.baseURL))
+		return nil
+	}
 
 	// (a) the limit: a bare handler in its own process.
-	if err := b.withServer("baseline", self, []string{"--baseline"}, func(s *server) error {
-		return b.measure(baselineScenario(), s)
-	}); err != nil {
+	base, err := b.start("baseline", self, []string{"--baseline"})
+	if err != nil {
+		return err
+	}
+	defer base.stop()
+	if err := add(baselineScenario(), base); err != nil {
 		return err
 	}
 
 	// (b)-(e) gridtwin with its embedded fixtures.
-	err = b.withServer("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}, func(s *server) error {
-		b.report.Gridtwin.FirstAnswerMs = ms(s.firstAnswer)
-		var token string
-		if b.selected("podero") && len(tg.missing("podero")) == 0 {
-			var err error
-			if token, err = poderoToken(tg, s.baseURL); err != nil {
-				return err
-			}
-		}
-		one := func(uint64) string { return tg.Otark.CustomerID }
-		for _, sc := range []struct {
-			key, vendor string
-			scenario
-		}{
-			{"otark-valid", "otark", otarkPatch(tg, one)},
-			{"otark-rejected", "otark", otarkRejected(tg)},
-			{"podero", "podero", poderoPut(tg, token)},
-			{"esmart", "esmart", esmartPatch(tg)},
-		} {
-			if !b.selected(sc.key) {
-				continue
-			}
-			if missing := tg.missing(sc.vendor); len(missing) > 0 {
-				b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
-				continue
-			}
-			if err := b.measure(sc.scenario, s); err != nil {
-				return err
-			}
-		}
-		rss, err := s.residentBytes()
-		b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
-		return err
-	})
+	gt, err := b.start("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)})
 	if err != nil {
 		return err
 	}
+	defer gt.stop()
+	b.report.Gridtwin.FirstAnswerMs = ms(gt.firstAnswer)
+	var token string
+	if b.selected("podero") && len(tg.missing("podero")) == 0 {
+		if token, err = poderoToken(tg, gt.baseURL); err != nil {
+			return err
+		}
+	}
+	one := func(uint64) string { return tg.Otark.CustomerID }
+	for _, sc := range []struct {
+		key, vendor string
+		scenario
+	}{
+		{"otark-valid", "otark", otarkPatch(tg, one)},
+		{"otark-rejected", "otark", otarkRejected(tg)},
+		{"podero", "podero", poderoPut(tg, token)},
+		{"esmart", "esmart", esmartPatch(tg)},
+	} {
+		if !b.selected(sc.key) {
+			continue
+		}
+		if missing := tg.missing(sc.vendor); len(missing) > 0 {
+			b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
+			continue
+		}
+		if err := add(sc.scenario, gt); err != nil {
+			return err
+		}
+	}
 
 	// The same valid otark PATCH with many customers in the store.
+	var big *server
 	if b.scale > 0 && b.selected("scale") && len(tg.missing("otark")) > 0 {
 		b.skip("scale", "fixtures/conformance.yaml lacks "+strings.Join(tg.missing("otark"), ", "))
 	} else if b.scale > 0 && b.selected("scale") {
@@ -183,23 +196,45 @@ func (b *bench) run(gridtwinBin, out string) error {
 		if err != nil {
 			return fmt.Errorf("scale fixtures: %w", err)
 		}
-		args := []string{"serve", "--fixtures", dir, "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}
-		err = b.withServer("gridtwin (scale)", gridtwinBin, args, func(s *server) error {
-			b.report.Scale = &scaleFigures{Customers: b.scale, FirstAnswerMs: ms(s.firstAnswer)}
-			spread := func(seq uint64) string { return ids[seq%uint64(len(ids))] }
-			sc := otarkPatch(tg, spread)
-			sc.Name = fmt.Sprintf("otark PATCH valid, %d customers", b.scale)
-			sc.Server = "gridtwin (scale)"
-			if err := b.measure(sc, s); err != nil {
-				return err
-			}
-			rss, err := s.residentBytes()
-			b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
-			return err
-		})
+		big, err = b.start("gridtwin (scale)", gridtwinBin, []string{"serve", "--fixtures", dir, "--otark-rate-limit", fmt.Sprint(hugeRateLimit)})
 		if err != nil {
 			return err
 		}
+		defer big.stop()
+		b.report.Scale = &scaleFigures{Customers: b.scale, FirstAnswerMs: ms(big.firstAnswer)}
+		spread := func(seq uint64) string { return ids[seq%uint64(len(ids))] }
+		sc := otarkPatch(tg, spread)
+		sc.Name = fmt.Sprintf("otark PATCH valid, %d customers", b.scale)
+		sc.Server = "gridtwin (scale)"
+		if err := add(sc, big); err != nil {
+			return err
+		}
+	}
+
+	perRound := b.load.Duration / time.Duration(b.load.Rounds)
+	for i := range b.load.Rounds {
+		fmt.Fprintf(b.stdout, "round %d of %d ...\n", i+1, b.load.Rounds)
+		for _, t := range plan {
+			t.round(b.load, perRound)
+		}
+	}
+	fmt.Fprintln(b.stdout)
+	b.report.printHeader(b.stdout)
+	for _, t := range plan {
+		b.report.add(t.result())
+		b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
+	}
+
+	rss, err := gt.residentBytes()
+	if err != nil {
+		return err
+	}
+	b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
+	if big != nil {
+		if rss, err = big.residentBytes(); err != nil {
+			return err
+		}
+		b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
 	}
 
 	b.report.finish()
@@ -220,31 +255,16 @@ func (b *bench) run(gridtwinBin, out string) error {
 	return nil
 }
 
-// withServer starts a server on a free loopback port, runs f, and stops it.
-func (b *bench) withServer(name, bin string, args []string, f func(*server) error) error {
+// start runs a server on a free loopback port.
+func (b *bench) start(name, bin string, args []string) (*server, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s, err := startServer(name, bin, append(args, "--addr", addr), addr)
-	if err != nil {
-		return err
-	}
-	defer s.stop()
-	return f(s)
+	return startServer(name, bin, append(args, "--addr", addr), addr)
 }
 
 func (b *bench) skip(scenario, why string) {
 	b.report.Skipped = append(b.report.Skipped, scenario+": "+why)
 	fmt.Fprintf(b.stdout, "%-42s skipped: %s\n", scenario, why)
-}
-
-func (b *bench) measure(sc scenario, s *server) error {
-	if err := probe(sc, s.baseURL); err != nil {
-		return fmt.Errorf("%s: %w", sc.Name, err)
-	}
-	r := run(sc, s.baseURL, b.load)
-	b.report.add(r)
-	b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
-	return nil
 }

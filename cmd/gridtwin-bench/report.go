@@ -25,6 +25,7 @@ type report struct {
 	CPUs        int      `json:"cpus"`
 	Connections int      `json:"connections"`
 	DurationSec float64  `json:"duration_sec"`
+	Rounds      int      `json:"rounds"`
 	WarmupSec   float64  `json:"warmup_sec"`
 	Results     []result `json:"results"`
 	Gridtwin    struct {
@@ -60,6 +61,7 @@ func newReport(load loadConfig) report {
 		CPUs:        runtime.NumCPU(),
 		Connections: load.Connections,
 		DurationSec: load.Duration.Seconds(),
+		Rounds:      load.Rounds,
 		WarmupSec:   load.Warmup.Seconds(),
 	}
 	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
