@@ -74,6 +74,8 @@ func (a *API) Name() string { return "esmart" }
 
 func (a *API) Register(r *mux.Router) {
 	r.MatcherFunc(matchCustomerRoute).Handler(http.HandlerFunc(a.serveCustomer))
+	// After the customer route, so that it only catches what that misses.
+	r.MatcherFunc(matchUnderCustomers).HandlerFunc(noResource)
 }
 
 func (a *API) Reset() { a.store.reset() }
