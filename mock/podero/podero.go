@@ -85,13 +85,15 @@ func (a *API) Name() string { return "podero" }
 // django answers: 405 with Allow, before authentication; an unknown path
 // under the API's prefixes gets Django's 404 page (or its slash redirect).
 func (a *API) Register(r *mux.Router) {
+	// The contract PUT is the API's main operation, and mux tries routes in
+	// order, matching a regexp for each: first, it skips five of them.
+	r.HandleFunc(contractPath, a.updateContract).Methods(http.MethodPut)
+	r.Handle(contractPath, methodNotAllowed("PUT", "Method not allowed"))
 	r.HandleFunc(tokenPath, a.token).Methods(http.MethodPost)
 	r.Handle(tokenPath, methodNotAllowed("POST, OPTIONS", ""))
 	r.HandleFunc(contractsPath, a.listContracts).Methods(http.MethodGet)
 	r.HandleFunc(contractsPath, a.createContract).Methods(http.MethodPost)
 	r.Handle(contractsPath, methodNotAllowed("GET, POST", "Method not allowed"))
-	r.HandleFunc(contractPath, a.updateContract).Methods(http.MethodPut)
-	r.Handle(contractPath, methodNotAllowed("PUT", "Method not allowed"))
 	// Last, so that they only catch what the routes above miss.
 	notFound := notFound(knownPaths())
 	for _, prefix := range djangoPrefixes {
