@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -56,6 +58,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	tuneGC()
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "gridtwin serve: %v\n", err)
@@ -99,4 +103,26 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// tuneGC trades a little memory for fewer collections. A mock's live heap is
+// its fixtures plus a few KB per request in flight, and with Go's default
+// GOGC=100 a small heap is collected thousands of times a second under
+// load, which shows in the tail latency. GOGC=400 collects a fifth as often.
+// For the default fixtures a soft memory limit 16 MiB above the live heap
+// keeps the resident size small; large fixtures get no limit, since a limit
+// near a big live heap would make the collector mark it over and over.
+// GOGC or GOMEMLIMIT in the environment take precedence.
+func tuneGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	const margin, largeHeap = 16 << 20, 64 << 20
+	debug.SetGCPercent(400)
+	runtime.GC() // what loading the fixtures left behind is not the live heap
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	if live := int64(m.HeapAlloc) + int64(m.StackInuse); live < largeHeap {
+		debug.SetMemoryLimit(live + margin)
+	}
 }
