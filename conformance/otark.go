@@ -418,12 +418,7 @@ func otarkChecks(e *Env) {
 
 		DescribeTable("should answer 400 invalid_enum_value at the field's dotted path",
 			Rule("enum-value"), Documented,
-			func(field string, body func(c otarkCustomer) map[string]any) {
-				id := o.cfg().CustomerID
-				before := o.mustPreserve(id)
-				x := o.patch(id, body(before))
-				expectFieldError(x, id, field, "invalid_enum_value")
-			},
+			o.fieldErrorEntry("invalid_enum_value"),
 			Entry("for balance_group.tso", "balance_group.tso", func(c otarkCustomer) map[string]any {
 				return map[string]any{"balance_group": map[string]any{"eic": o.eic(c), "tso": "INVALID"}}
 			}),
@@ -434,12 +429,7 @@ func otarkChecks(e *Env) {
 
 		DescribeTable("should answer 400 invalid_type at the field's dotted path",
 			Rule("invalid-type"), Documented,
-			func(field string, body func(c otarkCustomer) map[string]any) {
-				id := o.cfg().CustomerID
-				before := o.mustPreserve(id)
-				x := o.patch(id, body(before))
-				expectFieldError(x, id, field, "invalid_type")
-			},
+			o.fieldErrorEntry("invalid_type"),
 			Entry("for a number as status", "status", func(otarkCustomer) map[string]any {
 				return map[string]any{"status": 42}
 			}),
@@ -460,12 +450,7 @@ func otarkChecks(e *Env) {
 
 		DescribeTable("should answer 400 required for a balance_group without one of its keys",
 			Rule("balance-group-required"), Documented,
-			func(field string, body func(c otarkCustomer) map[string]any) {
-				id := o.cfg().CustomerID
-				before := o.mustPreserve(id)
-				x := o.patch(id, body(before))
-				expectFieldError(x, id, field, "required")
-			},
+			o.fieldErrorEntry("required"),
 			Entry("at balance_group.tso", "balance_group.tso", func(c otarkCustomer) map[string]any {
 				return map[string]any{"balance_group": map[string]any{"eic": o.eic(c)}}
 			}),
@@ -570,4 +555,15 @@ func mustJSON(v any) string {
 		return err.Error()
 	}
 	return string(b)
+}
+
+// fieldErrorEntry is the body of a table whose entries each send one
+// invalid body and expect one code at one field's dotted path.
+func (o otark) fieldErrorEntry(code string) func(field string, body func(c otarkCustomer) map[string]any) {
+	return func(field string, body func(c otarkCustomer) map[string]any) {
+		id := o.cfg().CustomerID
+		before := o.mustPreserve(id)
+		x := o.patch(id, body(before))
+		expectFieldError(x, id, field, code)
+	}
 }

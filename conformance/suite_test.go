@@ -104,15 +104,7 @@ func TestAbsentSectionIsSkippedWithItsReason(t *testing.T) {
 	if run.exitCode != ExitPassed {
 		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
 	}
-	otark := run.summary.api("otark")
-	if otark.Skipped == 0 || otark.Passed+otark.Failed+otark.CouldNotRun != 0 {
-		t.Fatalf("otark: %+v", otark)
-	}
-	for _, c := range otark.Checks {
-		if c.Reason != "the target file has no otark section" {
-			t.Fatalf("check %q: reason %q", c.Check, c.Reason)
-		}
-	}
+	expectOnlySkipped(t, run, "otark", "the target file has no otark section")
 }
 
 func TestUnselectedAPIIsSkippedWithItsReason(t *testing.T) {
@@ -125,15 +117,7 @@ func TestUnselectedAPIIsSkippedWithItsReason(t *testing.T) {
 	if run.exitCode != ExitPassed {
 		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
 	}
-	otark := run.summary.api("otark")
-	if otark.Skipped == 0 || otark.Passed+otark.Failed+otark.CouldNotRun != 0 {
-		t.Fatalf("otark: %+v", otark)
-	}
-	for _, c := range otark.Checks {
-		if c.Reason != "otark is not selected by --api" {
-			t.Fatalf("check %q: reason %q", c.Check, c.Reason)
-		}
-	}
+	expectOnlySkipped(t, run, "otark", "otark is not selected by --api")
 }
 
 func TestMissingOptionalKeysSkipTheirChecks(t *testing.T) {
@@ -191,6 +175,21 @@ func TestCommandLineErrors(t *testing.T) {
 	for _, want := range []string{"--config", "--target", "--allow-destructive", "--junit", "--report", "--ginkgo.label-filter", "Exit status"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("--help does not mention %s", want)
+		}
+	}
+}
+
+// expectOnlySkipped asserts that every check of api was switched off, each
+// with reason.
+func expectOnlySkipped(t *testing.T, run suiteRun, api, reason string) {
+	t.Helper()
+	got := run.summary.api(api)
+	if got.Skipped == 0 || got.Passed+got.Failed+got.CouldNotRun != 0 {
+		t.Fatalf("%s: %+v", api, got)
+	}
+	for _, c := range got.Checks {
+		if c.Reason != reason {
+			t.Fatalf("check %q: reason %q, want %q", c.Check, c.Reason, reason)
 		}
 	}
 }
