@@ -123,8 +123,8 @@ type redisSession struct {
 	prefix string
 }
 
-func (s *redisSession) Name() string        { return s.name }
-func (s *redisSession) keySet() string      { return s.prefix + "keys" }
+func (s *redisSession) Name() string   { return s.name }
+func (s *redisSession) keySet() string { return s.prefix + "keys" }
 func (s *redisSession) key(parts ...string) string {
 	return s.prefix + strings.Join(parts, ":")
 }
