@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -158,4 +159,19 @@ func unavailable(err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %v", ErrUnavailable, err)
+}
+
+// Answer is the HTTP status and message a vendor answers, in its own
+// dialect, for an error of the store: a bad session name is the client's
+// fault (400); no room for a session or no backend is 503, to retry later.
+func Answer(err error) (status int, message string) {
+	switch {
+	case errors.Is(err, ErrInvalidSession):
+		return http.StatusBadRequest, "gridtwin: " + err.Error()
+	case errors.Is(err, ErrTooManySessions):
+		return http.StatusServiceUnavailable, "gridtwin: too many sessions are alive (see serve --max-sessions); " +
+			"reuse a session name or wait until idle sessions expire (serve --session-ttl)"
+	default:
+		return http.StatusServiceUnavailable, "gridtwin: the state store is unavailable; retry later"
+	}
 }
