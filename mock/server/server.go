@@ -7,9 +7,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/rs/cors"
+
+	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
 // API is one mocked vendor API.
@@ -32,43 +36,94 @@ type API interface {
 }
 
 // Handler serves every API, the admin API under /__admin/, and answers CORS
-// preflights for all of them.
+// preflights for the vendor APIs.
 type Handler struct {
-	apis    []API
-	handler http.Handler
+	opts    Options
+	journal *journal.Journal
+	chaos   *chaos
+	started time.Time
+	// current is what Replace swaps: the APIs and the router built for
+	// them. Journal, chaos and admin token outlive a swap.
+	current atomic.Pointer[routing]
 	// resetMu makes a reset look atomic to /__admin/state readers across
 	// vendors; each vendor still guards its own state.
 	resetMu sync.RWMutex
 }
 
-// New builds the handler. Routes are matched case-sensitively unless a
+// routing is one set of APIs and the router that serves them.
+type routing struct {
+	apis    []API
+	handler http.Handler
+	// apiOf names the API that registered each route.
+	apiOf map[*mux.Route]API
+}
+
+// New builds the handler with default options.
+func New(apis ...API) *Handler { return NewWith(Options{}, apis...) }
+
+// NewWith builds the handler. Routes are matched case-sensitively unless a
 // vendor registers its own matcher (esmart's ASP.NET routing is not).
-func New(apis ...API) *Handler {
-	h := &Handler{apis: apis}
-	r := mux.NewRouter()
-	r.HandleFunc("/__admin/reset", h.reset).Methods(http.MethodPost)
-	r.HandleFunc("/__admin/reset", methodNotAllowed(http.MethodPost))
-	r.HandleFunc("/__admin/state", h.state).Methods(http.MethodGet)
-	r.HandleFunc("/__admin/state", methodNotAllowed(http.MethodGet))
-	for _, api := range apis {
-		api.Register(r)
+func NewWith(opts Options, apis ...API) *Handler {
+	j := opts.Journal
+	if j == nil {
+		j = journal.New(journal.Options{})
 	}
-	h.handler = corsPolicy().Handler(r)
+	h := &Handler{opts: opts, journal: j, chaos: newChaos(opts.Chaos), started: time.Now()}
+	h.Replace(apis...)
 	return h
 }
 
+// Replace serves apis from now on (fixtures reloaded); requests in flight
+// finish on the APIs they started on.
+func (h *Handler) Replace(apis ...API) {
+	h.resetMu.Lock()
+	defer h.resetMu.Unlock()
+	h.current.Store(h.route(apis))
+}
+
+func (h *Handler) route(apis []API) *routing {
+	rt := &routing{apis: apis, apiOf: map[*mux.Route]API{}}
+	r := mux.NewRouter()
+	h.registerAdmin(r)
+	for _, api := range apis {
+		before := map[*mux.Route]bool{}
+		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error { before[route] = true; return nil })
+		api.Register(r)
+		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+			if !before[route] {
+				rt.apiOf[route] = api
+			}
+			return nil
+		})
+	}
+	r.Use(h.vendorLayers(rt))
+	vendor := h.journal.Handler(corsPolicy().Handler(r), h.opts.Log)
+	admin := h.adminGuard(r)
+	rt.handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if isAdminPath(req.URL.Path) {
+			admin.ServeHTTP(w, req)
+			return
+		}
+		vendor.ServeHTTP(w, req)
+	})
+	return rt
+}
+
 // APIs returns the served APIs in registration order.
-func (h *Handler) APIs() []API { return h.apis }
+func (h *Handler) APIs() []API { return h.current.Load().apis }
+
+// Journal is the request journal of every session.
+func (h *Handler) Journal() *journal.Journal { return h.journal }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.handler.ServeHTTP(w, r)
+	h.current.Load().handler.ServeHTTP(w, r)
 }
 
 // Reset puts every API back to its fixtures.
 func (h *Handler) Reset() {
 	h.resetMu.Lock()
 	defer h.resetMu.Unlock()
-	for _, api := range h.apis {
+	for _, api := range h.APIs() {
 		api.Reset()
 	}
 }
@@ -77,8 +132,9 @@ func (h *Handler) Reset() {
 func (h *Handler) State() map[string]any {
 	h.resetMu.RLock()
 	defer h.resetMu.RUnlock()
-	out := make(map[string]any, len(h.apis))
-	for _, api := range h.apis {
+	apis := h.APIs()
+	out := make(map[string]any, len(apis))
+	for _, api := range apis {
 		out[api.Name()] = api.State()
 	}
 	return out
@@ -109,7 +165,8 @@ func methodNotAllowed(allow string) http.HandlerFunc {
 	}
 }
 
-// corsPolicy lets a page on any origin call the mock: frontends under
+// corsPolicy lets a page on any origin call the vendor APIs (never the
+// admin API, see adminGuard): frontends under
 // development run on their own dev-server origin. Credentials travel in
 // explicit headers, never cookies, so no credentialed CORS is needed.
 func corsPolicy() *cors.Cors {

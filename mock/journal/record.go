@@ -1,0 +1,209 @@
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// record is what the layers inside a recorded request learn about it.
+type record struct {
+	api    string
+	rule   string
+	secret bool
+}
+
+type recordKey struct{}
+
+func from(r *http.Request) *record {
+	rec, _ := r.Context().Value(recordKey{}).(*record)
+	return rec
+}
+
+// Decide names the contract rule that decided the answer to r, as
+// "<api>/<rule-name>" from docs/contract.md. The last call wins, so a
+// generic layer may decide first and a specific rule after it.
+func Decide(r *http.Request, rule string) {
+	if rec := from(r); rec != nil {
+		rec.rule = rule
+	}
+}
+
+// Secret marks the request and response bodies of r as credentials (a
+// token exchange): the journal keeps neither.
+func Secret(r *http.Request) {
+	if rec := from(r); rec != nil {
+		rec.secret = true
+	}
+}
+
+// SetAPI names the vendor API that serves r.
+func SetAPI(r *http.Request, api string) {
+	if rec := from(r); rec != nil {
+		rec.api = api
+	}
+}
+
+// APIOf is the vendor API named by SetAPI, or "".
+func APIOf(r *http.Request) string {
+	if rec := from(r); rec != nil {
+		return rec.api
+	}
+	return ""
+}
+
+// Handler records every request through next in the journal and, when log
+// is not nil, writes one line per request to it.
+func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &record{}
+		r = r.WithContext(context.WithValue(r.Context(), recordKey{}, rec))
+		reqBody := &capture{limit: j.opts.MaxBody}
+		if r.Body != nil && r.Body != http.NoBody {
+			// The first bytes are read before the handler runs, so that the
+			// journal shows what was sent even when the answer came first
+			// (a 401 never reads the body); the rest as the handler reads it.
+			_, _ = io.Copy(reqBody, io.LimitReader(r.Body, int64(j.opts.MaxBody)))
+			prefix := bytes.NewReader(reqBody.buf.Bytes())
+			r.Body = readCloser{io.MultiReader(prefix, io.TeeReader(r.Body, reqBody)), r.Body}
+		}
+		rw := &responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}
+		next.ServeHTTP(rw, r)
+
+		e := Entry{
+			Time:     start.UTC(),
+			Session:  r.Header.Get(SessionHeader),
+			API:      rec.api,
+			Method:   r.Method,
+			Path:     r.URL.EscapedPath(),
+			Query:    r.URL.RawQuery,
+			Headers:  redactHeaders(r.Header),
+			Body:     reqBody.body(rec.secret),
+			Status:   rw.status,
+			Response: Response{Headers: redactHeaders(rw.header), Body: rw.body.body(rec.secret)},
+			Duration: float64(time.Since(start).Microseconds()) / 1000,
+			Rule:     rec.rule,
+		}
+		if rw.status == 0 && !rw.hijacked {
+			e.Status = http.StatusOK // the handler wrote nothing: net/http answers 200
+		}
+		if e.Response.Headers == nil {
+			e.Response.Headers = http.Header{}
+		}
+		j.add(e)
+		if log != nil {
+			logEntry(log, e)
+		}
+	})
+}
+
+func logEntry(log *slog.Logger, e Entry) {
+	attrs := []slog.Attr{
+		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.Status),
+		slog.Float64("duration_ms", e.Duration),
+	}
+	for _, kv := range [][2]string{{"api", e.API}, {"rule", e.Rule}, {"session", e.Session}} {
+		if kv[1] != "" {
+			attrs = append(attrs, slog.String(kv[0], kv[1]))
+		}
+	}
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+}
+
+// credentialHeaders are never stored; the scheme of an Authorization value
+// is kept, as it tells which auth the client tried.
+var credentialHeaders = []string{
+	"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie", "X-Gridtwin-Admin-Token",
+}
+
+const redacted = "[redacted]"
+
+func redactHeaders(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := h.Clone()
+	for _, name := range credentialHeaders {
+		values := out.Values(name)
+		for i, v := range values {
+			if scheme, _, ok := strings.Cut(v, " "); ok && (name == "Authorization" || name == "Proxy-Authorization") {
+				values[i] = scheme + " " + redacted
+			} else {
+				values[i] = redacted
+			}
+		}
+	}
+	return out
+}
+
+// capture keeps the first limit bytes written to it and counts the rest.
+type capture struct {
+	limit int
+	buf   bytes.Buffer
+	size  int64
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.size += int64(len(p))
+	if room := c.limit - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func (c *capture) body(secret bool) Body {
+	if secret {
+		return Body{Size: c.size, Redacted: c.size > 0}
+	}
+	return Body{Text: c.buf.String(), Size: c.size, Truncated: c.size > int64(c.buf.Len())}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// responseRecorder passes everything through and keeps a copy. Unwrap
+// lets http.ResponseController reach the connection (Hijack, Flush).
+type responseRecorder struct {
+	http.ResponseWriter
+	status   int
+	header   http.Header
+	body     capture
+	hijacked bool
+}
+
+// Hijack hands the connection over (a fault closing it); the entry then
+// has no status.
+func (w *responseRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Flush passes a flush through.
+func (w *responseRecorder) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+
+func (w *responseRecorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+		w.header = w.ResponseWriter.Header().Clone()
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseRecorder) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	_, _ = w.body.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *responseRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
