@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,9 @@ func startMock(t *testing.T, wrap func(http.Handler) http.Handler) *httptest.Ser
 	var h *server.Handler
 	select {
 	case h = <-idleMocks:
-		h.Reset()
+		if err := h.Reset(context.Background(), ""); err != nil {
+			t.Fatal(err)
+		}
 	default:
 		var err error
 		if h, err = mock.New(mock.Config{}); err != nil {

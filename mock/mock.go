@@ -23,6 +23,9 @@ type Config struct {
 	Otark    otark.Options
 	Podero   podero.Options
 	Esmart   esmart.Options
+	// Server configures the composition: the state store (nil: in memory),
+	// journal, chaos and admin token.
+	Server server.Options
 }
 
 // New builds the whole mock.
@@ -43,5 +46,5 @@ func New(cfg Config) (*server.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("esmart: %w", err)
 	}
-	return server.New(o, p, e), nil
+	return server.NewWith(cfg.Server, o, p, e), nil
 }

@@ -6,13 +6,17 @@
 package esmart
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
 	"sort"
-	"sync"
+	"strconv"
 
 	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -20,12 +24,16 @@ import (
 // constructor's signature the same as the other vendors'.
 type Options struct{}
 
-// API is the mocked eSmart API.
+// API is the mocked eSmart API. Its state (the customers) lives in the
+// store, per session.
 type API struct {
-	users map[string]*user // by username; fixed after New
-	model *model
-	rules *rules
-	store *store
+	users     map[string]*user // by username; fixed after New
+	model     *model
+	rules     *rules
+	customers *store.Table[Customer]
+	// solo is the session of a handler called outside the server (a
+	// benchmark on the bare router): the server always opens one.
+	solo store.Session
 }
 
 // New loads esmart.yaml from fsys and builds the binding table and rule
@@ -57,16 +65,17 @@ func New(fsys fs.FS, _ Options) (*API, error) {
 		return nil, err
 	}
 	a := &API{users: map[string]*user{}, model: m, rules: rs}
-	var initial []Customer
+	initial := map[string]Customer{}
 	for i := range users {
 		u := &users[i]
 		if err := a.rules.validateFixture(u.Customer); err != nil {
 			return nil, fmt.Errorf("esmart.yaml: %w", err)
 		}
 		a.users[u.Username] = u
-		initial = append(initial, u.Customer)
+		initial[customerKey(u.Customer.CustomerID)] = u.Customer.clone()
 	}
-	a.store = newStore(initial)
+	a.customers = store.NewTable("esmart.customers", initial)
+	a.solo, _ = store.NewMemory(store.Options{}).Open(context.Background(), store.DefaultSession)
 	return a, nil
 }
 
@@ -78,10 +87,9 @@ func (a *API) Register(r *mux.Router) {
 	r.MatcherFunc(matchUnderCustomers).HandlerFunc(noResource)
 }
 
-func (a *API) Reset() { a.store.reset() }
-
-// State is every customer with its owner's username, by customer id.
-func (a *API) State() any {
+// State is every customer of the session with its owner's username, by
+// customer id.
+func (a *API) State(ctx context.Context, sess store.Session) (any, error) {
 	owners := map[int32]string{}
 	for name, u := range a.users {
 		owners[u.customerID] = name
@@ -90,12 +98,35 @@ func (a *API) State() any {
 		Username string   `json:"username"`
 		Customer Customer `json:"customer"`
 	}
-	customers := a.store.snapshot()
+	customers, err := a.customers.All(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]entry, 0, len(customers))
 	for _, c := range customers {
-		out = append(out, entry{Username: owners[c.CustomerID], Customer: c})
+		out = append(out, entry{Username: owners[c.CustomerID], Customer: c.clone()})
 	}
-	return map[string]any{"customers": out}
+	sort.Slice(out, func(i, j int) bool { return out[i].Customer.CustomerID < out[j].Customer.CustomerID })
+	return map[string]any{"customers": out}, nil
+}
+
+// WriteError answers a failure of the mock itself (a fault, a bad session
+// name, an unavailable store) as Web API answers an error: an HttpError
+// {"Message": message}, the status text when there is no message.
+func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if message == "" {
+		message = http.StatusText(status)
+	}
+	writeError(w, r, status, message)
+}
+
+// session is the request's session; a handler called outside the server
+// has none and uses the API's own.
+func (a *API) session(r *http.Request) store.Session {
+	if s := store.FromContext(r.Context()); s != nil {
+		return s
+	}
+	return a.solo
 }
 
 func (a *API) Credentials() []string {
@@ -113,55 +144,32 @@ func (a *API) Credentials() []string {
 	return lines
 }
 
-// store holds the customers; one mutex, as each request touches one
-// customer briefly.
-type store struct {
-	mu        sync.Mutex
-	initial   []Customer
-	customers map[int32]*Customer
-}
+// customerKey keys a customer in the store.
+func customerKey(id int32) string { return strconv.FormatInt(int64(id), 10) }
 
-func newStore(initial []Customer) *store {
-	s := &store{initial: initial}
-	s.reset()
-	return s
-}
-
-func (s *store) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.customers = make(map[int32]*Customer, len(s.initial))
-	for _, c := range s.initial {
-		c := c.clone()
-		s.customers[c.CustomerID] = &c
+// update applies the non-empty changes (nil: none, a read) to customer id
+// if owner owns it, in one atomic step, and returns the result. A user owns
+// only their own customer, so any other id is answered as if it did not
+// exist.
+func (a *API) update(ctx context.Context, sess store.Session, owner, id int32, changes map[string]string) (Customer, bool, error) {
+	if id != owner {
+		return Customer{}, false, nil
 	}
-}
-
-// update applies the non-empty changes to customer id if owner owns it, and
-// returns a copy of the result. A user owns only their own customer, so any
-// other id is answered as if it did not exist.
-func (s *store) update(owner, id int32, changes map[string]string) (Customer, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.customers[id]
-	if !ok || id != owner {
-		return Customer{}, false
+	if changes == nil {
+		c, ok, err := a.customers.Get(ctx, sess, customerKey(id))
+		return c.clone(), ok, err
 	}
-	setIfGiven(&c.Email, changes["Email"])
-	setIfGiven(&c.MobileNumber, changes["MobileNumber"])
-	setIfGiven(&c.PhoneNumber, changes["PhoneNumber"])
-	return c.clone(), true
-}
-
-func (s *store) snapshot() []Customer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Customer, 0, len(s.customers))
-	for _, c := range s.customers {
-		out = append(out, c.clone())
+	c, err := a.customers.Update(ctx, sess, customerKey(id), func(c Customer) (Customer, error) {
+		c = c.clone()
+		setIfGiven(&c.Email, changes["Email"])
+		setIfGiven(&c.MobileNumber, changes["MobileNumber"])
+		setIfGiven(&c.PhoneNumber, changes["PhoneNumber"])
+		return c, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return Customer{}, false, nil
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CustomerID < out[j].CustomerID })
-	return out
+	return c, err == nil, err
 }
 
 // setIfGiven applies one change; "" (also what a null or absent property

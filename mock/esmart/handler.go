@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // maxBodyBytes is ASP.NET's default maxRequestLength (4 MiB).
@@ -89,7 +91,12 @@ func (a *API) patch(w http.ResponseWriter, r *http.Request, u *user, id int32) {
 // respondCustomer applies changes (nil: none) to the user's customer and
 // answers it, or 404 with an empty body.
 func (a *API) respondCustomer(w http.ResponseWriter, r *http.Request, u *user, id int32, changes map[string]string) {
-	c, ok := a.store.update(u.customerID, id, changes)
+	c, ok, err := a.update(r.Context(), a.session(r), u.customerID, id, changes)
+	if err != nil {
+		status, msg := store.Answer(err)
+		a.WriteError(w, r, status, msg)
+		return
+	}
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // maxBodyBytes is the contract's 1 MiB body limit.
@@ -27,9 +29,14 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, errInvalidAPIKey.problem(r, ""))
 		return
 	}
+	sess := a.session(r)
 	// Every request of a known key counts, the 403s too, and carries the
 	// headers; the scope is still answered before the limit.
-	rate := a.limiter.take(keyValue, a.now())
+	rate, err := a.takeRate(r.Context(), sess, keyValue, a.now())
+	if err != nil {
+		a.writeStoreError(w, r, err)
+		return
+	}
 	rate.setHeaders(w.Header())
 	if !slices.Contains(key.scopes, scopeWrite) {
 		writeProblem(w, errInsufficientScopes.problem(r,
@@ -56,7 +63,11 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	update := parseUpdate(decoded.(map[string]any))
 
-	updated, p := a.updateCustomer(r, key.brp, mux.Vars(r)["customer_id"], update)
+	updated, p, err := a.updateCustomer(r, sess, key.brp, mux.Vars(r)["customer_id"], update)
+	if err != nil {
+		a.writeStoreError(w, r, err)
+		return
+	}
 	if p != nil {
 		writeProblem(w, p)
 		return
@@ -72,38 +83,60 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
+// errRefused stops a store update whose rules failed; the problem to
+// answer travels beside it.
+var errRefused = errors.New("refused by a rule")
+
 // updateCustomer computes the whole new customer and stores it only if
-// every rule passes, so a failing PATCH changes nothing. Stored customers
-// are replaced, never modified in place, so the returned value may be read
-// after the lock is released.
-func (a *API) updateCustomer(r *http.Request, b *brp, id string, u customerUpdate) (Customer, *Problem) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	rec, ok := a.customers[id]
-	// Another BRP's customer is as invisible as one that does not exist.
-	if !ok || rec.brpID != b.id {
-		return Customer{}, errCustomerNotFound.problem(r, "")
+// every rule passes, so a failing PATCH changes nothing; the store makes
+// the read and the write one atomic step.
+func (a *API) updateCustomer(r *http.Request, sess store.Session, b *brp, id string, u customerUpdate) (Customer, *Problem, error) {
+	var refused *Problem
+	rec, err := a.customers.Update(r.Context(), sess, id, func(rec customerRecord) (customerRecord, error) {
+		refused = a.applyUpdate(r, b, &rec, u)
+		if refused != nil {
+			return rec, errRefused
+		}
+		return rec, nil
+	})
+	switch {
+	case errors.Is(err, errRefused):
+		return Customer{}, refused, nil
+	case errors.Is(err, store.ErrNotFound):
+		return Customer{}, errCustomerNotFound.problem(r, ""), nil
+	case err != nil:
+		return Customer{}, nil, err
 	}
-	next := rec.customer.clone()
+	return rec.Customer, nil, nil
+}
+
+// applyUpdate replaces rec's customer with the updated one, or answers the
+// rule it breaks. The customer rec holds is shared and never modified.
+func (a *API) applyUpdate(r *http.Request, b *brp, rec *customerRecord, u customerUpdate) *Problem {
+	// Another BRP's customer is as invisible as one that does not exist.
+	if rec.BRP != b.id {
+		return errCustomerNotFound.problem(r, "")
+	}
+	next := rec.Customer.clone()
 	// Balance-group rules come before status rules: a request breaking
 	// both is answered with the balance-group error.
 	if u.balanceGroup != nil {
 		if err := b.checkBalanceGroup(*u.balanceGroup); err != nil {
-			return Customer{}, err.kind.problem(r, err.detail)
+			return err.kind.problem(r, err.detail)
 		}
 		bg := *u.balanceGroup
 		next.BalanceGroup = &bg
 	}
 	if u.status != nil {
 		if err := moveStatus(&next, *u.status, a.now()); err != nil {
-			return Customer{}, err.kind.problem(r, err.detail)
+			return err.kind.problem(r, err.detail)
 		}
 	}
 	if u.metadata != nil {
 		next.Metadata = mergeMetadata(next.Metadata, u.metadata)
 	}
-	a.customers[id] = &customerRecord{brpID: rec.brpID, customer: next}
-	return next, nil
+	rec.Customer = next
+	return nil
 }
 
 // readJSON reads and parses the body, answering 415, 413 or 400

@@ -4,16 +4,18 @@
 package otark
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 const (
@@ -75,6 +77,29 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 	}{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, timestamp(c.AssignedAt), timestamp(c.CreatedAt), activated})
 }
 
+// UnmarshalJSON reads what MarshalJSON writes, so that a store keeping
+// JSON gives the customer back.
+func (c *Customer) UnmarshalJSON(b []byte) error {
+	var in struct {
+		ID           string            `json:"id"`
+		Name         string            `json:"name"`
+		Status       string            `json:"status"`
+		BalanceGroup *BalanceGroup     `json:"balance_group"`
+		Metadata     map[string]string `json:"metadata"`
+		AssignedAt   time.Time         `json:"assigned_at"`
+		CreatedAt    time.Time         `json:"created_at"`
+		ActivatedAt  *time.Time        `json:"activated_at"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*c = Customer{in.ID, in.Name, in.Status, in.BalanceGroup, in.Metadata, in.AssignedAt, in.CreatedAt, in.ActivatedAt}
+	if c.Metadata == nil {
+		c.Metadata = map[string]string{}
+	}
+	return nil
+}
+
 func timestamp(t time.Time) string {
 	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
 }
@@ -109,22 +134,26 @@ type apiKey struct {
 	scopes []string
 }
 
+// customerRecord is what the store keeps per customer: the customer and
+// the BRP it is assigned to. It is replaced, never modified in place.
 type customerRecord struct {
-	brpID    string
-	customer Customer
+	BRP      string   `json:"brp"`
+	Customer Customer `json:"customer"`
 }
 
-// API is the mocked Otark API.
+// API is the mocked Otark API. Its state (customers, rate-limit windows)
+// lives in the store, per session.
 type API struct {
 	now       func() time.Time
 	fixtures  *fixtureFile
 	brps      []*brp
 	keys      map[string]apiKey
 	validator *requestValidator
-	limiter   *rateLimiter
-
-	mu        sync.Mutex
-	customers map[string]*customerRecord
+	rateLimit int
+	customers *store.Table[customerRecord]
+	// solo is the session of a handler called outside the server (a
+	// benchmark on the bare router): the server always opens one.
+	solo store.Session
 }
 
 // New loads the fixtures from fsys (otark.yaml) and builds the request
@@ -151,7 +180,7 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 		fixtures:  f,
 		keys:      map[string]apiKey{},
 		validator: v,
-		limiter:   newRateLimiter(limit, rateWindow),
+		rateLimit: limit,
 	}
 	for _, fb := range f.BRPs {
 		b := &brp{id: fb.ID, name: fb.Name, balanceGroups: map[string][]string{}}
@@ -163,19 +192,20 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 			a.keys[k.Key] = apiKey{brp: b, scopes: slices.Clone(k.Scopes)}
 		}
 	}
-	a.customers = a.fixtureCustomers()
+	a.customers = store.NewTable("otark.customers", a.fixtureCustomers())
+	a.solo, _ = store.NewMemory(store.Options{}).Open(context.Background(), store.DefaultSession)
 	return a, nil
 }
 
-func (a *API) fixtureCustomers() map[string]*customerRecord {
-	out := map[string]*customerRecord{}
+func (a *API) fixtureCustomers() map[string]customerRecord {
+	out := map[string]customerRecord{}
 	for _, b := range a.fixtures.BRPs {
 		for _, c := range b.Customers {
 			cust := Customer{
 				ID: c.ID, Name: c.Name, Status: c.Status, BalanceGroup: c.BalanceGroup,
 				Metadata: c.Metadata, AssignedAt: c.AssignedAt, CreatedAt: c.CreatedAt, ActivatedAt: c.ActivatedAt,
 			}
-			out[c.ID] = &customerRecord{brpID: b.ID, customer: cust.clone()}
+			out[c.ID] = customerRecord{BRP: b.ID, Customer: cust.clone()}
 		}
 	}
 	return out
@@ -199,16 +229,6 @@ func (a *API) Register(r *mux.Router) {
 	r.PathPrefix(customerPrefix).HandlerFunc(methodNotAllowed)
 }
 
-// Reset puts the customers back to the fixtures and forgets every
-// rate-limit window.
-func (a *API) Reset() {
-	fresh := a.fixtureCustomers()
-	a.mu.Lock()
-	a.customers = fresh
-	a.mu.Unlock()
-	a.limiter.reset()
-}
-
 // State is the customers of every BRP, BRPs in fixture order and customers
 // sorted by id, so that it encodes the same way every time.
 type State struct {
@@ -222,22 +242,24 @@ type BRPState struct {
 	Customers []Customer `json:"customers"`
 }
 
-// State returns a deep copy of every customer.
-func (a *API) State() any {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// State returns a deep copy of every customer of the session.
+func (a *API) State(ctx context.Context, sess store.Session) (any, error) {
+	customers, err := a.customers.All(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
 	st := State{BRPs: make([]BRPState, 0, len(a.brps))}
 	for _, b := range a.brps {
 		bs := BRPState{ID: b.id, Name: b.name, Customers: []Customer{}}
-		for _, rec := range a.customers {
-			if rec.brpID == b.id {
-				bs.Customers = append(bs.Customers, rec.customer.clone())
+		for _, rec := range customers {
+			if rec.BRP == b.id {
+				bs.Customers = append(bs.Customers, rec.Customer.clone())
 			}
 		}
 		slices.SortFunc(bs.Customers, func(x, y Customer) int { return strings.Compare(x.ID, y.ID) })
 		st.BRPs = append(st.BRPs, bs)
 	}
-	return st
+	return st, nil
 }
 
 // Credentials lists the demo keys and customers of the fixtures.

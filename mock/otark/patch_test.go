@@ -1,12 +1,15 @@
 package otark
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 func TestSeedExampleMergesMetadata(t *testing.T) {
@@ -383,10 +386,18 @@ func TestStateIsADeepCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := api.State().(State)
+	sess, _ := store.NewMemory(store.Options{}).Open(context.Background(), store.DefaultSession)
+	state := func() State {
+		st, err := api.State(context.Background(), sess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.(State)
+	}
+	st := state()
 	st.BRPs[0].Customers[0].Metadata["mutated"] = "yes"
 	st.BRPs[0].Customers[0].BalanceGroup.TSO = "MUTATED"
-	again := api.State().(State)
+	again := state()
 	if _, ok := again.BRPs[0].Customers[0].Metadata["mutated"]; ok || again.BRPs[0].Customers[0].BalanceGroup.TSO == "MUTATED" {
 		t.Fatal("changing State()'s result changed the store")
 	}

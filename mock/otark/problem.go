@@ -3,6 +3,9 @@ package otark
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 const problemTypeBase = "https://brp.otark.team/errors/"
@@ -78,4 +81,31 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_, _ = w.Write(body)
+}
+
+// WriteError answers a failure of the mock itself (a fault, a bad session
+// name, an unavailable store) as a problem whose slug is the status text:
+// 503 is service_unavailable, "Service Unavailable".
+func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	text := http.StatusText(status)
+	kind := problemKind{strings.ReplaceAll(strings.ToLower(text), " ", "_"), text, status}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeProblem(w, kind.problem(r, message))
+}
+
+// writeStoreError answers an error of the state store.
+func (a *API) writeStoreError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := store.Answer(err)
+	a.WriteError(w, r, status, msg)
+}
+
+// session is the request's session; a handler called outside the server
+// (a benchmark on the bare router) has none and uses the API's own.
+func (a *API) session(r *http.Request) store.Session {
+	if s := store.FromContext(r.Context()); s != nil {
+		return s
+	}
+	return a.solo
 }

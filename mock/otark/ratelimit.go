@@ -1,30 +1,23 @@
 package otark
 
 import (
+	"context"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
-const rateWindow = 60 * time.Second
+const (
+	rateWindow = 60 * time.Second
+	// rateCounter names the windows in the store; each session has its own.
+	rateCounter = "otark.ratelimit"
+)
 
-// rateLimiter is a fixed window per API key: the window opens at the key's
-// first request and every request in it counts, rejected ones included.
-type rateLimiter struct {
-	limit  int
-	window time.Duration
-
-	mu      sync.Mutex
-	windows map[string]*keyWindow
-}
-
-type keyWindow struct {
-	start time.Time
-	count int
-}
-
-// rateDecision is what one request learns about its key's window.
+// rateDecision is what one request learns about its key's window: a fixed
+// window per API key that opens at the key's first request, in which every
+// request counts, rejected ones included.
 type rateDecision struct {
 	limit     int
 	remaining int
@@ -32,36 +25,20 @@ type rateDecision struct {
 	exceeded  bool
 }
 
-func newRateLimiter(limit int, window time.Duration) *rateLimiter {
-	return &rateLimiter{limit: limit, window: window, windows: map[string]*keyWindow{}}
-}
-
-// take counts one request of key at now.
-func (l *rateLimiter) take(key string, now time.Time) rateDecision {
-	l.mu.Lock()
-	w, ok := l.windows[key]
-	if !ok || !now.Before(w.start.Add(l.window)) {
-		w = &keyWindow{start: now}
-		l.windows[key] = w
+// takeRate counts one request of key at now in the session's window.
+func (a *API) takeRate(ctx context.Context, sess store.Session, key string, now time.Time) (rateDecision, error) {
+	w, err := sess.Count(ctx, rateCounter, key, now, rateWindow)
+	if err != nil {
+		return rateDecision{}, err
 	}
-	w.count++
-	count, start := w.count, w.start
-	l.mu.Unlock()
-
-	left := start.Add(l.window).Sub(now)
+	left := w.Start.Add(rateWindow).Sub(now)
 	reset := int((left + time.Second - 1) / time.Second)
 	return rateDecision{
-		limit:     l.limit,
-		remaining: max(0, l.limit-count),
+		limit:     a.rateLimit,
+		remaining: max(0, a.rateLimit-w.Count),
 		reset:     max(1, reset),
-		exceeded:  count > l.limit,
-	}
-}
-
-func (l *rateLimiter) reset() {
-	l.mu.Lock()
-	clear(l.windows)
-	l.mu.Unlock()
+		exceeded:  w.Count > a.rateLimit,
+	}, nil
 }
 
 func (d rateDecision) setHeaders(h http.Header) {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/gorilla/mux"
 )
@@ -91,7 +93,11 @@ func contractFrom(body map[string]any) Contract {
 // contract's order: 401, 400, 422, then 403 for a foreign organization and
 // 404 for a user not in it. It answers and returns ok=false on failure.
 func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (checked, bool) {
-	orgID, ok := a.authenticate(r)
+	orgID, ok, err := a.authenticate(r)
+	if err != nil {
+		a.writeStoreError(w, r, err)
+		return checked{}, false
+	}
 	if !ok {
 		writeDetail(w, http.StatusUnauthorized, detailUnauthorized)
 		return checked{}, false
@@ -115,9 +121,9 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 	return c, true
 }
 
-// userOf looks the user up in the organization; call with the lock held.
+// userOf looks the user up in the organization.
 func (a *API) userOf(c checked) *user {
-	org := a.store.orgs[c.ids["org_id"]]
+	org := a.dir.orgs[c.ids["org_id"]]
 	if org == nil {
 		return nil
 	}
@@ -133,18 +139,16 @@ func (a *API) listContracts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.store.mu.Lock()
-	u := a.userOf(c)
-	var out []Contract
-	if u != nil {
-		out = u.list()
-	}
-	a.store.mu.Unlock()
-	if u == nil {
+	if a.userOf(c) == nil {
 		writeDetail(w, http.StatusNotFound, detailNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	list, _, err := a.contracts.Get(r.Context(), a.session(r), contractsKey(c.ids["org_id"], c.ids["user_id"]))
+	if err != nil {
+		a.writeStoreError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cloneAll(list))
 }
 
 func (a *API) createContract(w http.ResponseWriter, r *http.Request) {
@@ -154,20 +158,9 @@ func (a *API) createContract(w http.ResponseWriter, r *http.Request) {
 	}
 	in := contractFrom(c.body)
 	in.ID = newUUID()
-	a.store.mu.Lock()
-	defer a.store.mu.Unlock()
-	u := a.userOf(c)
-	if u == nil {
-		writeDetail(w, http.StatusNotFound, detailNotFound)
-		return
-	}
-	if in.Building != nil && !u.ownsBuilding(*in.Building) {
-		writeValidation(w, buildingError(*in.Building))
-		return
-	}
-	u.contracts[in.ID] = &in
-	u.contractOrder = append(u.contractOrder, in.ID)
-	writeJSON(w, http.StatusOK, in.clone())
+	a.storeContract(w, r, c, in, func(list []Contract) ([]Contract, bool) {
+		return append(slices.Clip(list), in), true
+	})
 }
 
 func (a *API) updateContract(w http.ResponseWriter, r *http.Request) {
@@ -177,19 +170,53 @@ func (a *API) updateContract(w http.ResponseWriter, r *http.Request) {
 	}
 	in := contractFrom(c.body)
 	in.ID = c.ids["energy_contract_id"]
-	a.store.mu.Lock()
-	defer a.store.mu.Unlock()
+	a.storeContract(w, r, c, in, func(list []Contract) ([]Contract, bool) {
+		i := slices.IndexFunc(list, func(old Contract) bool { return old.ID == in.ID })
+		if i < 0 {
+			return nil, false
+		}
+		next := slices.Clone(list)
+		next[i] = in
+		return next, true
+	})
+}
+
+// These stop a store update that breaks a rule: a contract the user
+// lacks (404), a building that is not the user's (422), in that order.
+var (
+	errUnknownContract = errors.New("no such contract")
+	errForeignBuilding = errors.New("not the user's building")
+)
+
+// storeContract checks that the user exists, then replaces the user's
+// contract list by change's answer (false: no such contract) if the
+// building is the user's, in one atomic step, and answers the contract.
+func (a *API) storeContract(w http.ResponseWriter, r *http.Request, c checked, in Contract, change func([]Contract) ([]Contract, bool)) {
 	u := a.userOf(c)
-	if u == nil || u.contracts[in.ID] == nil {
+	if u == nil {
 		writeDetail(w, http.StatusNotFound, detailNotFound)
 		return
 	}
-	if in.Building != nil && !u.ownsBuilding(*in.Building) {
+	_, err := a.contracts.Update(r.Context(), a.session(r), contractsKey(c.ids["org_id"], u.ID), func(list []Contract) ([]Contract, error) {
+		next, ok := change(list)
+		if !ok {
+			return nil, errUnknownContract
+		}
+		if in.Building != nil && !u.ownsBuilding(*in.Building) {
+			return nil, errForeignBuilding
+		}
+		return next, nil
+	})
+	switch {
+	case errors.Is(err, errUnknownContract):
+		writeDetail(w, http.StatusNotFound, detailNotFound)
+	case errors.Is(err, errForeignBuilding):
 		writeValidation(w, buildingError(*in.Building))
-		return
+	case err != nil:
+		a.writeStoreError(w, r, err)
+	default:
+		writeJSON(w, http.StatusOK, in.clone())
 	}
-	*u.contracts[in.ID] = in
-	writeJSON(w, http.StatusOK, in.clone())
 }
 
 // newUUID is a random (version 4) UUID, lower-case.

@@ -3,6 +3,8 @@ package podero
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // fieldError is one entry of pydantic v2's error list as django-ninja renders
@@ -50,4 +52,20 @@ func valueError(loc []any, message string) fieldError {
 		Msg:  "Value error, " + message,
 		Ctx:  map[string]any{"error": message},
 	}
+}
+
+// WriteError answers a failure of the mock itself (a fault, a bad session
+// name, an unavailable store) as django-ninja answers an error:
+// {"detail": message}, the status text when there is no message.
+func (a *API) WriteError(w http.ResponseWriter, _ *http.Request, status int, message string) {
+	if message == "" {
+		message = http.StatusText(status)
+	}
+	writeDetail(w, status, message)
+}
+
+// writeStoreError answers an error of the state store.
+func (a *API) writeStoreError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := store.Answer(err)
+	a.WriteError(w, r, status, msg)
 }

@@ -5,6 +5,7 @@
 package podero
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -22,12 +24,17 @@ type Options struct {
 	Now func() time.Time
 }
 
-// API is the mocked Podero API.
+// API is the mocked Podero API. Its state (contracts, issued tokens)
+// lives in the store, per session.
 type API struct {
-	fixtures *fixtureFile
-	store    *store
-	doc      *specs.Document
-	now      func() time.Time
+	fixtures  *fixtureFile
+	dir       *directory
+	contracts *store.Table[[]Contract] // by contractsKey, in creation order
+	doc       *specs.Document
+	now       func() time.Time
+	// solo is the session of a handler called outside the server (a
+	// benchmark on the bare router): the server always opens one.
+	solo store.Session
 
 	list, create, update *operation
 }
@@ -55,7 +62,9 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &API{fixtures: f, store: newStore(f), doc: doc, now: opts.Now}
+	dir, contracts := load(f)
+	a := &API{fixtures: f, dir: dir, contracts: store.NewTable("podero.contracts", contracts), doc: doc, now: opts.Now}
+	a.solo, _ = store.NewMemory(store.Options{}).Open(context.Background(), store.DefaultSession)
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -112,14 +121,19 @@ func methodNotAllowed(allow, body string) http.Handler {
 	})
 }
 
-// Reset restores the fixtures and forgets issued tokens.
-func (a *API) Reset() {
-	a.store.mu.Lock()
-	defer a.store.mu.Unlock()
-	a.store.load(a.fixtures)
+// State is the session's organizations, users and contracts.
+func (a *API) State(ctx context.Context, sess store.Session) (any, error) {
+	return a.snapshot(ctx, sess)
 }
 
-func (a *API) State() any { return a.store.snapshot() }
+// session is the request's session; a handler called outside the server
+// has none and uses the API's own.
+func (a *API) session(r *http.Request) store.Session {
+	if s := store.FromContext(r.Context()); s != nil {
+		return s
+	}
+	return a.solo
+}
 
 // Credentials print enough to make a first request with curl.
 func (a *API) Credentials() []string {

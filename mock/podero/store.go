@@ -1,9 +1,10 @@
 package podero
 
 import (
+	"context"
 	"slices"
-	"sync"
-	"time"
+
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // Contract is an energy contract as the API answers it. Fields the client
@@ -33,6 +34,10 @@ func (c Contract) clone() Contract {
 	return c
 }
 
+// tokenKind names podero's issued tokens in the store; static fixture
+// tokens never expire and are not kept there.
+const tokenKind = "podero.tokens"
+
 type organization struct {
 	ID, Name, ClientID, ClientSecret, StaticToken string
 	users                                         map[string]*user
@@ -40,89 +45,51 @@ type organization struct {
 }
 
 type user struct {
-	ID, Email     string
-	buildings     []string
-	contracts     map[string]*Contract
-	contractOrder []string
+	ID, Email string
+	buildings []string
 }
 
 func (u *user) ownsBuilding(id string) bool { return slices.Contains(u.buildings, id) }
 
-// issuedToken is a token from POST /oauth2/token/; static fixture tokens
-// never expire and are not kept here.
-type issuedToken struct {
-	orgID   string
-	expires time.Time
-}
-
-// store is the whole mutable state of the podero mock, behind one mutex.
-type store struct {
-	mu       sync.Mutex
+// directory is what never changes at run time: organizations, their
+// clients and users. A user's contracts are state, in the store.
+type directory struct {
 	orgs     map[string]*organization
 	orgOrder []string
 	byClient map[string]*organization
 	static   map[string]string // static token -> organization id
-	issued   map[string]issuedToken
-	// issueOrder lists issued tokens oldest first. Every token lives the
-	// same time, so they expire in this order and pruning stops at the
-	// first live one.
-	issueOrder []string
 }
 
-func newStore(f *fixtureFile) *store {
-	s := &store{}
-	s.load(f)
-	return s
-}
+// contractsKey keys a user's contracts in the store.
+func contractsKey(orgID, userID string) string { return orgID + "/" + userID }
 
-// load replaces every piece of state with a fresh copy of the fixtures and
-// forgets issued tokens.
-func (s *store) load(f *fixtureFile) {
-	s.orgs = map[string]*organization{}
-	s.orgOrder = nil
-	s.byClient = map[string]*organization{}
-	s.static = map[string]string{}
-	s.issued = map[string]issuedToken{}
-	s.issueOrder = nil
+// load reads the directory and every user's fixture contracts, in
+// creation order, which is the order the list answers.
+func load(f *fixtureFile) (*directory, map[string][]Contract) {
+	d := &directory{orgs: map[string]*organization{}, byClient: map[string]*organization{}, static: map[string]string{}}
+	contracts := map[string][]Contract{}
 	for _, fo := range f.Organizations {
 		o := &organization{
 			ID: fo.ID, Name: fo.Name, ClientID: fo.ClientID, ClientSecret: fo.ClientSecret,
 			StaticToken: fo.StaticToken, users: map[string]*user{},
 		}
 		for _, fu := range fo.Users {
-			u := &user{ID: fu.ID, Email: fu.Email, buildings: slices.Clone(fu.Buildings), contracts: map[string]*Contract{}}
+			o.users[fu.ID] = &user{ID: fu.ID, Email: fu.Email, buildings: slices.Clone(fu.Buildings)}
+			o.userOrder = append(o.userOrder, fu.ID)
+			list := []Contract{}
 			for _, c := range fu.EnergyContracts {
-				c := c.clone()
-				u.contracts[c.ID] = &c
-				u.contractOrder = append(u.contractOrder, c.ID)
+				list = append(list, c.clone())
 			}
-			o.users[u.ID] = u
-			o.userOrder = append(o.userOrder, u.ID)
+			contracts[contractsKey(o.ID, fu.ID)] = list
 		}
-		s.orgs[o.ID] = o
-		s.orgOrder = append(s.orgOrder, o.ID)
-		s.byClient[o.ClientID] = o
+		d.orgs[o.ID] = o
+		d.orgOrder = append(d.orgOrder, o.ID)
+		d.byClient[o.ClientID] = o
 		if o.StaticToken != "" {
-			s.static[o.StaticToken] = o.ID
+			d.static[o.StaticToken] = o.ID
 		}
 	}
-}
-
-// issue records a new token and forgets the expired ones, so that a long
-// run does not grow without bound (a token is otherwise only dropped when
-// it is presented after expiry); call with s.mu held.
-func (s *store) issue(access string, t issuedToken, now time.Time) {
-	s.issued[access] = t
-	s.issueOrder = append(s.issueOrder, access)
-	n := 0
-	for ; n < len(s.issueOrder); n++ {
-		old, ok := s.issued[s.issueOrder[n]]
-		if ok && now.Before(old.expires) {
-			break
-		}
-		delete(s.issued, s.issueOrder[n])
-	}
-	s.issueOrder = s.issueOrder[n:]
+	return d, contracts
 }
 
 // stateSnapshot is what GET /__admin/state shows for podero.
@@ -145,28 +112,35 @@ type userSnapshot struct {
 	EnergyContracts []Contract `json:"energy_contracts"`
 }
 
-func (s *store) snapshot() stateSnapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := stateSnapshot{Organizations: []orgSnapshot{}, IssuedTokens: len(s.issued)}
-	for _, oid := range s.orgOrder {
-		o := s.orgs[oid]
+func (a *API) snapshot(ctx context.Context, sess store.Session) (stateSnapshot, error) {
+	contracts, err := a.contracts.All(ctx, sess)
+	if err != nil {
+		return stateSnapshot{}, err
+	}
+	issued, err := sess.LiveTokens(ctx, tokenKind, a.now())
+	if err != nil {
+		return stateSnapshot{}, err
+	}
+	out := stateSnapshot{Organizations: []orgSnapshot{}, IssuedTokens: issued}
+	for _, oid := range a.dir.orgOrder {
+		o := a.dir.orgs[oid]
 		os := orgSnapshot{ID: o.ID, Name: o.Name, ClientID: o.ClientID, Users: []userSnapshot{}}
 		for _, uid := range o.userOrder {
 			u := o.users[uid]
-			us := userSnapshot{ID: u.ID, Email: u.Email, Buildings: slices.Clone(u.buildings), EnergyContracts: u.list()}
+			us := userSnapshot{ID: u.ID, Email: u.Email, Buildings: slices.Clone(u.buildings),
+				EnergyContracts: cloneAll(contracts[contractsKey(oid, uid)])}
 			os.Users = append(os.Users, us)
 		}
 		out.Organizations = append(out.Organizations, os)
 	}
-	return out
+	return out, nil
 }
 
-// list copies the user's contracts in creation order; call with s.mu held.
-func (u *user) list() []Contract {
-	out := make([]Contract, 0, len(u.contractOrder))
-	for _, id := range u.contractOrder {
-		out = append(out, u.contracts[id].clone())
+// cloneAll copies a stored list of contracts, which is shared.
+func cloneAll(list []Contract) []Contract {
+	out := make([]Contract, 0, len(list))
+	for _, c := range list {
+		out = append(out, c.clone())
 	}
 	return out
 }

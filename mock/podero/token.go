@@ -46,18 +46,18 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 		clientID, secret = params.Get("client_id"), params.Get("client_secret")
 	}
 
-	a.store.mu.Lock()
-	org := a.store.byClient[clientID]
+	org := a.dir.byClient[clientID]
 	if org == nil || subtle.ConstantTimeCompare([]byte(org.ClientSecret), []byte(secret)) != 1 {
-		a.store.mu.Unlock()
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_client"`)
 		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_client"})
 		return
 	}
 	access := newAccessToken()
 	now := a.now()
-	a.store.issue(access, issuedToken{orgID: org.ID, expires: now.Add(tokenLifetime)}, now)
-	a.store.mu.Unlock()
+	if err := a.session(r).Issue(r.Context(), tokenKind, access, org.ID, now.Add(tokenLifetime), now); err != nil {
+		a.writeStoreError(w, r, err)
+		return
+	}
 
 	writeJSON(w, http.StatusOK, tokenAnswer{
 		AccessToken: access,
@@ -94,26 +94,17 @@ func tokenParams(w http.ResponseWriter, r *http.Request) url.Values {
 }
 
 // authenticate reads the bearer token the way django-ninja's HttpBearer
-// does and returns the organization it acts for.
-func (a *API) authenticate(r *http.Request) (string, bool) {
+// does and returns the organization it acts for: a static token of the
+// fixtures, or one the session was issued and that has not expired.
+func (a *API) authenticate(r *http.Request) (string, bool, error) {
 	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !found || !strings.EqualFold(scheme, "bearer") || token == "" {
-		return "", false
+		return "", false, nil
 	}
-	a.store.mu.Lock()
-	defer a.store.mu.Unlock()
-	if org, ok := a.store.static[token]; ok {
-		return org, true
+	if org, ok := a.dir.static[token]; ok {
+		return org, true, nil
 	}
-	t, ok := a.store.issued[token]
-	if !ok {
-		return "", false
-	}
-	if !a.now().Before(t.expires) {
-		delete(a.store.issued, token)
-		return "", false
-	}
-	return t.orgID, true
+	return a.session(r).Lookup(r.Context(), tokenKind, token, a.now())
 }
 
 // newAccessToken has the shape of oauthlib's generate_token: 30 characters

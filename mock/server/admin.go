@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/journal"
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 const adminPrefix = "/__admin"
@@ -31,6 +32,9 @@ type Options struct {
 	AdminToken string
 	// Version is reported by the health check.
 	Version string
+	// Store keeps every API's state, per session; nil means a fresh
+	// in-memory store.
+	Store store.Store
 }
 
 func isAdminPath(path string) bool {

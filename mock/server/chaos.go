@@ -163,17 +163,9 @@ func closeConnection(w http.ResponseWriter, reset bool) {
 	_ = conn.Close()
 }
 
-// ErrorWriter is implemented by an API that answers the mock's own errors
-// (a fault, a store failure) in its dialect: otark's problem+json,
-// podero's {"detail": ...}, esmart's {"Message": ...}.
-type ErrorWriter interface {
-	WriteError(w http.ResponseWriter, r *http.Request, status int)
-}
-
+// writeServerError answers a fault in the API's dialect (otark's
+// problem+json, podero's {"detail": ...}, esmart's {"Message": ...}), with
+// the vendor's usual wording for the status.
 func writeServerError(w http.ResponseWriter, r *http.Request, api API, status int) {
-	if ew, ok := api.(ErrorWriter); ok {
-		ew.WriteError(w, r, status)
-		return
-	}
-	writeJSON(w, status, map[string]string{"error": http.StatusText(status)})
+	api.WriteError(w, r, status, "")
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/journal"
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // echoAPI answers POST /echo with its body, deciding a rule named by the
@@ -32,14 +34,21 @@ func (echoAPI) Register(r *mux.Router) {
 		_, _ = io.WriteString(w, `{"access_token":"tok-secret-123"}`)
 	}).Methods(http.MethodPost)
 }
-func (echoAPI) Reset()                { /* stateless */ }
-func (echoAPI) State() any            { return map[string]int{} }
-func (echoAPI) Credentials() []string { return nil }
+func (echoAPI) State(context.Context, store.Session) (any, error) { return map[string]int{}, nil }
+func (echoAPI) Credentials() []string                              { return nil }
+func (echoAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"echo_error": msg})
+}
 
 // dialectAPI is echoAPI with its own error dialect.
 type dialectAPI struct{ echoAPI }
 
-func (dialectAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int) {
+func (dialectAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int, _ string) {
 	w.Header().Set("Content-Type", "application/x-dialect")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, `{"dialect":true}`)

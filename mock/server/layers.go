@@ -10,7 +10,7 @@ import (
 )
 
 // vendorLayers runs before every vendor route's handler: it names the API
-// for the journal, reads the Prefer header and applies latency and faults.
+// for the journal, opens the request's session, reads the Prefer header and applies latency and faults.
 // Admin routes pass through untouched.
 func (h *Handler) vendorLayers(rt *routing) mux.MiddlewareFunc {
 	return func(next http.Handler) http.Handler {
@@ -21,6 +21,10 @@ func (h *Handler) vendorLayers(rt *routing) mux.MiddlewareFunc {
 				return
 			}
 			journal.SetAPI(r, api.Name())
+			r, ok = h.inSession(w, r, api)
+			if !ok {
+				return
+			}
 			prefs, err := parsePrefer(r.Header.Values("Prefer"))
 			if err != nil {
 				refusePreference(w, r, err)

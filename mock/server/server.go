@@ -4,9 +4,9 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,9 +14,11 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/gridtwin/gridtwin/mock/journal"
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
-// API is one mocked vendor API.
+// API is one mocked vendor API. Its mutable state lives in the store, per
+// session: a handler finds the request's session with store.FromContext.
 type API interface {
 	// Name is the vendor's short name (otark, podero, esmart); it keys the
 	// admin state document.
@@ -24,12 +26,12 @@ type API interface {
 	// Register adds the vendor's routes. Paths of different vendors never
 	// collide, so registration order does not matter.
 	Register(r *mux.Router)
-	// Reset puts the vendor's state back to its fixtures and forgets
-	// per-client runtime state (rate-limit windows, issued tokens).
-	Reset()
-	// State returns a JSON-encodable snapshot of the whole state. It must be
-	// a copy: the caller encodes it after the vendor's lock is released.
-	State() any
+	// State returns a JSON-encodable snapshot of the session's state.
+	State(ctx context.Context, s store.Session) (any, error)
+	// WriteError answers status with message in the vendor's error dialect
+	// (an empty message: the vendor's usual wording for the status): the
+	// server's answer to a fault, a bad session name, an unavailable store.
+	WriteError(w http.ResponseWriter, r *http.Request, status int, message string)
 	// Credentials are human-readable lines (keys, ids) printed at start so a
 	// developer can make a first request without reading the fixtures.
 	Credentials() []string
@@ -42,12 +44,11 @@ type Handler struct {
 	journal *journal.Journal
 	chaos   *chaos
 	started time.Time
+	// store holds every API's state, per session; a reset is the store's.
+	store store.Store
 	// current is what Replace swaps: the APIs and the router built for
-	// them. Journal, chaos and admin token outlive a swap.
+	// them. Journal, chaos, store and admin token outlive a swap.
 	current atomic.Pointer[routing]
-	// resetMu makes a reset look atomic to /__admin/state readers across
-	// vendors; each vendor still guards its own state.
-	resetMu sync.RWMutex
 }
 
 // routing is one set of APIs and the router that serves them.
@@ -68,7 +69,11 @@ func NewWith(opts Options, apis ...API) *Handler {
 	if j == nil {
 		j = journal.New(journal.Options{})
 	}
-	h := &Handler{opts: opts, journal: j, chaos: newChaos(opts.Chaos), started: time.Now()}
+	st := opts.Store
+	if st == nil {
+		st = store.NewMemory(store.Options{})
+	}
+	h := &Handler{opts: opts, journal: j, chaos: newChaos(opts.Chaos), started: time.Now(), store: st}
 	h.Replace(apis...)
 	return h
 }
@@ -76,8 +81,6 @@ func NewWith(opts Options, apis ...API) *Handler {
 // Replace serves apis from now on (fixtures reloaded); requests in flight
 // finish on the APIs they started on.
 func (h *Handler) Replace(apis ...API) {
-	h.resetMu.Lock()
-	defer h.resetMu.Unlock()
 	h.current.Store(h.route(apis))
 }
 
@@ -119,37 +122,52 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.current.Load().handler.ServeHTTP(w, r)
 }
 
-// Reset puts every API back to its fixtures.
-func (h *Handler) Reset() {
-	h.resetMu.Lock()
-	defer h.resetMu.Unlock()
-	for _, api := range h.APIs() {
-		api.Reset()
+// Store is the store the APIs keep their state in.
+func (h *Handler) Store() store.Store { return h.store }
+
+// Reset puts every API of the session back to its fixtures, at once, and
+// forgets its rate-limit windows and issued tokens.
+func (h *Handler) Reset(ctx context.Context, session string) error {
+	sess, err := h.store.Open(ctx, session)
+	if err != nil {
+		return err
 	}
+	return sess.Reset(ctx)
 }
 
-// State returns every API's snapshot keyed by vendor name.
-func (h *Handler) State() map[string]any {
-	h.resetMu.RLock()
-	defer h.resetMu.RUnlock()
+// State returns every API's snapshot of the session, keyed by vendor name.
+func (h *Handler) State(ctx context.Context, session string) (map[string]any, error) {
+	sess, err := h.store.Open(ctx, session)
+	if err != nil {
+		return nil, err
+	}
 	apis := h.APIs()
 	out := make(map[string]any, len(apis))
 	for _, api := range apis {
-		out[api.Name()] = api.State()
+		if out[api.Name()], err = api.State(ctx, sess); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }
 
-func (h *Handler) reset(w http.ResponseWriter, _ *http.Request) {
-	h.Reset()
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
+	if err := h.Reset(r.Context(), r.Header.Get(store.Header)); err != nil {
+		status, msg := store.Answer(err)
+		adminError(w, status, msg)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) state(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(h.State())
+func (h *Handler) state(w http.ResponseWriter, r *http.Request) {
+	st, err := h.State(r.Context(), r.Header.Get(store.Header))
+	if err != nil {
+		status, msg := store.Answer(err)
+		adminError(w, status, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
 }
 
 // methodNotAllowed answers the admin API's other methods as RFC 9110 asks:
@@ -181,7 +199,7 @@ func corsPolicy() *cors.Cors {
 		AllowedHeaders: []string{"*"},
 		ExposedHeaders: []string{
 			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-			"Retry-After", "WWW-Authenticate", "Allow",
+			"Retry-After", "WWW-Authenticate", "Allow", store.Header,
 		},
 		MaxAge: 600,
 	})

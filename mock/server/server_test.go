@@ -1,36 +1,47 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
-// counterAPI is the smallest stateful API: POST /count increments.
-type counterAPI struct {
-	mu sync.Mutex
-	n  int
-}
+// counterAPI is the smallest stateful API: POST /count increments a
+// counter kept in the store; its errors are {"counter_error": ...}.
+type counterAPI struct{}
 
-func (c *counterAPI) Name() string { return "counter" }
-func (c *counterAPI) Register(r *mux.Router) {
-	r.HandleFunc("/count", func(w http.ResponseWriter, _ *http.Request) {
-		c.mu.Lock()
-		c.n++
-		c.mu.Unlock()
+var counters = store.NewTable("counter.n", map[string]int{"n": 0})
+
+func (counterAPI) Name() string { return "counter" }
+func (counterAPI) Register(r *mux.Router) {
+	r.HandleFunc("/count", func(w http.ResponseWriter, r *http.Request) {
+		sess := store.FromContext(r.Context())
+		if _, err := counters.Update(r.Context(), sess, "n", func(n int) (int, error) { return n + 1, nil }); err != nil {
+			status, msg := store.Answer(err)
+			counterAPI{}.WriteError(w, r, status, msg)
+			return
+		}
 		w.Header().Set("X-RateLimit-Limit", "1")
 		w.WriteHeader(http.StatusOK)
 	}).Methods(http.MethodPost)
 }
-func (c *counterAPI) Reset()                { c.mu.Lock(); c.n = 0; c.mu.Unlock() }
-func (c *counterAPI) State() any            { c.mu.Lock(); defer c.mu.Unlock(); return map[string]int{"n": c.n} }
-func (c *counterAPI) Credentials() []string { return nil }
+func (counterAPI) State(ctx context.Context, s store.Session) (any, error) {
+	n, _, err := counters.Get(ctx, s, "n")
+	return map[string]int{"n": n}, err
+}
+func (counterAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"counter_error": msg})
+}
+func (counterAPI) Credentials() []string { return nil }
 
 func stateOf(t *testing.T, base string) map[string]map[string]int {
 	t.Helper()
