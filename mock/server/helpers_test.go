@@ -35,7 +35,7 @@ func (echoAPI) Register(r *mux.Router) {
 	}).Methods(http.MethodPost)
 }
 func (echoAPI) State(context.Context, store.Session) (any, error) { return map[string]int{}, nil }
-func (echoAPI) Credentials() []string                              { return nil }
+func (echoAPI) Credentials() []string                             { return nil }
 func (echoAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
 	if msg == "" {
 		msg = http.StatusText(status)
