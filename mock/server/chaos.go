@@ -128,12 +128,12 @@ func (c *chaos) apply(w http.ResponseWriter, r *http.Request, api API, p prefere
 	switch fault {
 	case "reset", "empty":
 		closeConnection(w, fault == "reset")
-	case "503":
-		w.Header().Set("Retry-After", retryAfter)
-		writeServerError(w, r, api, http.StatusServiceUnavailable)
 	default:
 		status, _ := strconv.Atoi(fault)
-		writeServerError(w, r, api, status)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		writeServerError(w, r, api, status, "gridtwin: fault "+fault+" injected (Prefer: fault or --fault-rate)")
 	}
 	return false
 }
@@ -165,15 +165,17 @@ func closeConnection(w http.ResponseWriter, reset bool) {
 
 // ErrorWriter is implemented by an API that answers the mock's own errors
 // (a fault, a store failure) in its dialect: otark's problem+json,
-// podero's {"detail": ...}, esmart's {"Message": ...}.
+// podero's {"detail": ...}, esmart's {"Message": ...}. The message says
+// what the mock did; a vendor whose framework answers such a status with
+// a fixed body may leave it out.
 type ErrorWriter interface {
-	WriteError(w http.ResponseWriter, r *http.Request, status int)
+	WriteError(w http.ResponseWriter, r *http.Request, status int, message string)
 }
 
-func writeServerError(w http.ResponseWriter, r *http.Request, api API, status int) {
+func writeServerError(w http.ResponseWriter, r *http.Request, api API, status int, message string) {
 	if ew, ok := api.(ErrorWriter); ok {
-		ew.WriteError(w, r, status)
+		ew.WriteError(w, r, status, message)
 		return
 	}
-	writeJSON(w, status, map[string]string{"error": http.StatusText(status)})
+	writeJSON(w, status, map[string]string{"error": message})
 }

@@ -39,7 +39,7 @@ func (echoAPI) Credentials() []string { return nil }
 // dialectAPI is echoAPI with its own error dialect.
 type dialectAPI struct{ echoAPI }
 
-func (dialectAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int) {
+func (dialectAPI) WriteError(w http.ResponseWriter, _ *http.Request, status int, _ string) {
 	w.Header().Set("Content-Type", "application/x-dialect")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, `{"dialect":true}`)
