@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis keeps every session in one Redis database, shared by every mock
+// process pointed at it. Each write is a Lua script, so it is atomic across
+// processes: a record update is a compare-and-set of the record the caller
+// read (retried on conflict), a counter hit and a token issue run wholly in
+// Redis. Keys:
+//
+//	gridtwin:sessions                     sorted set: named session -> last use (ms)
+//	gridtwin:default:…, gridtwin:s:NAME:… one session's keys:
+//	  keys                                set of the session's data keys (what Reset deletes)
+//	  rec:TABLE                           hash: key -> encoded record
+//	  cnt:COUNTER                         hash: key -> "start_ms:count"
+//	  tok:KIND, tokx:KIND                 hash token -> "expires_ms:value"; sorted set token -> expires_ms
+//
+// Scripts touch keys they compute, so the store needs a single Redis
+// server (or a primary), not a cluster.
+type Redis struct {
+	opts   Options
+	client *redis.Client
+}
+
+const (
+	redisPrefix      = "gridtwin:"
+	redisSessionsKey = redisPrefix + "sessions"
+	redisNamedPrefix = redisPrefix + "s:"
+	redisDefault     = redisPrefix + "default:"
+	// maxUpdateAttempts bounds the compare-and-set retries of one Update; a
+	// key written this often at once is contention no client would cause.
+	maxUpdateAttempts = 64
+	// redisTimeout bounds every round trip: a lost Redis must turn into a
+	// quick 503, never a hanging request.
+	redisTimeout = 500 * time.Millisecond
+)
+
+// OpenRedis connects to rawURL (redis://HOST:PORT/DB) and checks that the
+// server answers.
+func OpenRedis(ctx context.Context, rawURL string, opts Options) (*Redis, error) {
+	ro, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("--store %s: %w", rawURL, err)
+	}
+	ro.DialTimeout = redisTimeout
+	ro.ReadTimeout = redisTimeout
+	ro.WriteTimeout = redisTimeout
+	ro.PoolTimeout = 2 * redisTimeout
+	ro.ContextTimeoutEnabled = true
+	// A retried script may already have run: a counter would count twice.
+	ro.MaxRetries = -1
+	ro.DialerRetries = 1
+	r := &Redis{opts: opts.withDefaults(), client: redis.NewClient(ro)}
+	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := r.client.Ping(pingCtx).Err(); err != nil {
+		_ = r.client.Close()
+		return nil, fmt.Errorf("%w: redis at %s: %v", ErrUnavailable, ro.Addr, err)
+	}
+	return r, nil
+}
+
+// Close closes the connection pool.
+func (r *Redis) Close() error { return r.client.Close() }
+
+// openScript touches a named session: a live one gets its last use moved
+// to now; an expired one, and every other expired one, loses its keys; a
+// new one is refused (0) when the limit is reached.
+var openScript = redis.NewScript(`
+local now, cutoff = tonumber(ARGV[2]), tonumber(ARGV[2]) - tonumber(ARGV[3])
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) >= cutoff then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  return 1
+end
+local function drop(name)
+  local set = ARGV[5] .. name .. ':keys'
+  for _, k in ipairs(redis.call('SMEMBERS', set)) do redis.call('DEL', k) end
+  redis.call('DEL', set)
+  redis.call('ZREM', KEYS[1], name)
+end
+if score then drop(ARGV[1]) end
+for _, name in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', cutoff))) do
+  drop(name)
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+`)
+
+// Open touches a named session in Redis; the default session needs no
+// round trip.
+func (r *Redis) Open(ctx context.Context, name string) (Session, error) {
+	if name == DefaultSession {
+		return &redisSession{r: r, name: name, prefix: redisDefault}, nil
+	}
+	if err := ValidSessionName(name); err != nil {
+		return nil, err
+	}
+	ok, err := openScript.Run(ctx, r.client, []string{redisSessionsKey},
+		name, millis(r.opts.Now()), r.opts.SessionTTL.Milliseconds(), r.opts.MaxSessions, redisNamedPrefix).Int()
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if ok == 0 {
+		return nil, ErrTooManySessions
+	}
+	return &redisSession{r: r, name: name, prefix: redisNamedPrefix + name + ":"}, nil
+}
+
+type redisSession struct {
+	r      *Redis
+	name   string
+	prefix string
+}
+
+func (s *redisSession) Name() string   { return s.name }
+func (s *redisSession) keySet() string { return s.prefix + "keys" }
+func (s *redisSession) key(parts ...string) string {
+	return s.prefix + strings.Join(parts, ":")
+}
+
+func (s *redisSession) Get(ctx context.Context, table, key string, c Codec) (any, bool, error) {
+	raw, err := s.r.client.HGet(ctx, s.key("rec", table), key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, unavailable(err)
+	}
+	v, err := c.Decode(raw)
+	return v, err == nil, err
+}
+
+// casScript writes ARGV[4] at field ARGV[1] only if the field still holds
+// what the caller read: ARGV[3] when ARGV[2] is "1", nothing when "0".
+var casScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == '1' then
+  if cur ~= ARGV[3] then return 0 end
+elseif cur then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+redis.call('SADD', KEYS[2], KEYS[1])
+return 1
+`)
+
+// Update reads, applies fn and compare-and-sets, retrying when another
+// writer got in between. Comparing the bytes read is enough: fn's answer
+// depends only on the record it was given.
+func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, fn func(any, bool) (any, error)) (any, error) {
+	hash := s.key("rec", table)
+	for range maxUpdateAttempts {
+		raw, err := s.r.client.HGet(ctx, hash, key).Bytes()
+		found := err == nil
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, unavailable(err)
+		}
+		var cur any
+		if found {
+			if cur, err = c.Decode(raw); err != nil {
+				return nil, err
+			}
+		}
+		next, err := fn(cur, found)
+		if err != nil {
+			return nil, err
+		}
+		enc, err := c.Encode(next)
+		if err != nil {
+			return nil, err
+		}
+		flag := "0"
+		if found {
+			flag = "1"
+		}
+		swapped, err := casScript.Run(ctx, s.r.client, []string{hash, s.keySet()}, key, flag, string(raw), enc).Int()
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if swapped == 1 {
+			return next, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: record %s/%s kept changing under %d attempts", ErrUnavailable, table, key, maxUpdateAttempts)
+}
+
+func (s *redisSession) All(ctx context.Context, table string, c Codec) (map[string]any, error) {
+	raw, err := s.r.client.HGetAll(ctx, s.key("rec", table)).Result()
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	out := make(map[string]any, len(raw))
+	for k, b := range raw {
+		if out[k], err = c.Decode([]byte(b)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// countScript counts a hit in the fixed window at field ARGV[1]; it
+// answers the window's start (ms) and count.
+var countScript = redis.NewScript(`
+local now, window = tonumber(ARGV[2]), tonumber(ARGV[3])
+local start, count = now, 0
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v then
+  local s, c = string.match(v, '^(%d+):(%d+)$')
+  s, c = tonumber(s), tonumber(c)
+  if s and now < s + window then start, count = s, c end
+end
+count = count + 1
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%d:%d', start, count))
+redis.call('SADD', KEYS[2], KEYS[1])
+return {string.format('%d', start), count}
+`)
+
+func (s *redisSession) Count(ctx context.Context, counter, key string, now time.Time, window time.Duration) (Window, error) {
+	res, err := countScript.Run(ctx, s.r.client, []string{s.key("cnt", counter), s.keySet()},
+		key, millis(now), window.Milliseconds()).Slice()
+	if err != nil {
+		return Window{}, unavailable(err)
+	}
+	if len(res) != 2 {
+		return Window{}, fmt.Errorf("%w: counter script answered %v", ErrUnavailable, res)
+	}
+	start, _ := strconv.ParseInt(fmt.Sprint(res[0]), 10, 64)
+	count, _ := res[1].(int64)
+	return Window{Start: time.UnixMilli(start), Count: int(count)}, nil
+}
+
+// issueScript records a token and prunes the expired ones.
+var issueScript = redis.NewScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+for _, t in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])) do redis.call('HDEL', KEYS[1], t) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
+return 1
+`)
+
+func (s *redisSession) Issue(ctx context.Context, kind, token, value string, expires, now time.Time) error {
+	err := issueScript.Run(ctx, s.r.client, []string{s.key("tok", kind), s.key("tokx", kind), s.keySet()},
+		token, millis(expires), value, millis(now)).Err()
+	return unavailable(err)
+}
+
+func (s *redisSession) Lookup(ctx context.Context, kind, token string, now time.Time) (string, bool, error) {
+	raw, err := s.r.client.HGet(ctx, s.key("tok", kind), token).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, unavailable(err)
+	}
+	exp, value, ok := strings.Cut(raw, ":")
+	ms, perr := strconv.ParseInt(exp, 10, 64)
+	if !ok || perr != nil || millis(now) >= ms {
+		return "", false, nil // the next Issue prunes it
+	}
+	return value, true, nil
+}
+
+func (s *redisSession) LiveTokens(ctx context.Context, kind string, now time.Time) (int, error) {
+	n, err := s.r.client.ZCount(ctx, s.key("tokx", kind), "("+strconv.FormatInt(millis(now), 10), "+inf").Result()
+	return int(n), unavailable(err)
+}
+
+// resetScript deletes every data key of a session in one step.
+var resetScript = redis.NewScript(`
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', k) end
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
+func (s *redisSession) Reset(ctx context.Context) error {
+	return unavailable(resetScript.Run(ctx, s.r.client, []string{s.keySet()}).Err())
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
