@@ -23,13 +23,23 @@ type Config struct {
 	Otark    otark.Options
 	Podero   podero.Options
 	Esmart   esmart.Options
-	// Server configures the composition: the state store (nil: in memory),
-	// journal, chaos and admin token.
+	// Server configures what is around the vendor APIs: the state store
+	// (nil: in memory), journal, log, latency and faults, admin token.
 	Server server.Options
 }
 
 // New builds the whole mock.
 func New(cfg Config) (*server.Handler, error) {
+	apis, err := APIs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return server.NewWith(cfg.Server, apis...), nil
+}
+
+// APIs builds the vendor APIs from the fixtures, for New or for a reload
+// (server.Handler.Replace).
+func APIs(cfg Config) ([]server.API, error) {
 	fsys := cfg.Fixtures
 	if fsys == nil {
 		fsys = fixtures.FS()
@@ -46,5 +56,5 @@ func New(cfg Config) (*server.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("esmart: %w", err)
 	}
-	return server.NewWith(cfg.Server, o, p, e), nil
+	return []server.API{o, p, e}, nil
 }

@@ -12,9 +12,14 @@ import (
 const usage = `gridtwin: a stateful twin of three energy-sector APIs, and their conformance suite.
 
 Usage:
-  gridtwin serve   [--addr 127.0.0.1:8080] [--fixtures DIR] [--otark-rate-limit N]
+  gridtwin serve   [--addr 127.0.0.1:8080] [--fixtures DIR [--watch]] [--otark-rate-limit N]
+                   [--latency 200ms|50ms-400ms] [--fault-rate 0.05 --faults reset,503 --seed N]
+                   [--log-format text|json] [--quiet] [--admin-token TOKEN]
   gridtwin conform --config FILE [--target URL] [--api otark,podero,esmart]
                    [--allow-destructive] [--junit FILE] [--report FILE] [--ginkgo.* flags]
+  gridtwin version
+
+Every serve flag can also be set in the environment: GRIDTWIN_ADDR, GRIDTWIN_LATENCY, ...
 
 Run "gridtwin <command> --help" for the flags of a command.
 `
@@ -33,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "conform":
 		return conform(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		return printVersion(stdout)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -128,12 +128,12 @@ func (c *chaos) apply(w http.ResponseWriter, r *http.Request, api API, p prefere
 	switch fault {
 	case "reset", "empty":
 		closeConnection(w, fault == "reset")
-	case "503":
-		w.Header().Set("Retry-After", retryAfter)
-		writeServerError(w, r, api, http.StatusServiceUnavailable)
 	default:
 		status, _ := strconv.Atoi(fault)
-		writeServerError(w, r, api, status)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		writeServerError(w, r, api, status, "gridtwin: fault "+fault+" injected (Prefer: fault or --fault-rate)")
 	}
 	return false
 }
@@ -164,8 +164,8 @@ func closeConnection(w http.ResponseWriter, reset bool) {
 }
 
 // writeServerError answers a fault in the API's dialect (otark's
-// problem+json, podero's {"detail": ...}, esmart's {"Message": ...}), with
-// the vendor's usual wording for the status.
-func writeServerError(w http.ResponseWriter, r *http.Request, api API, status int) {
-	api.WriteError(w, r, status, "")
+// problem+json, podero's {"detail": ...}, esmart's {"Message": ...}); the
+// message says what the mock did.
+func writeServerError(w http.ResponseWriter, r *http.Request, api API, status int, message string) {
+	api.WriteError(w, r, status, message)
 }

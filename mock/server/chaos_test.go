@@ -79,7 +79,12 @@ func TestEachFaultIsSeenByARealClient(t *testing.T) {
 	if err != nil || res.StatusCode != 503 || body != `{"dialect":true}` || res.Header.Get("Retry-After") == "" {
 		t.Errorf("fault=503: %v %v %q, want 503 in the dialect with Retry-After", err, res, body)
 	}
+	// A dropped connection is journaled just after it closes.
 	p := journalOf(t, srv.URL, "", "")
+	for deadline := time.Now().Add(5 * time.Second); len(p.Requests) < 4 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		p = journalOf(t, srv.URL, "", "")
+	}
 	if len(p.Requests) != 4 || p.Requests[3].Rule != "mock/fault-reset" || p.Requests[3].Status != 0 || p.Requests[0].Rule != "mock/fault-503" {
 		t.Errorf("journal of the faults: %+v", p.Requests)
 	}
