@@ -44,6 +44,8 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	out := fl.String("out", "bench-results.json", "where to write the figures as JSON (empty: do not write)")
 	gridtwinBin := fl.String("gridtwin", "", "prebuilt gridtwin binary (default: go build ./cmd/gridtwin into a temp dir)")
 	scaleCustomers := fl.Int("scale-customers", 100000, "otark customers in the scale scenario (0 skips it)")
+	burstConns := fl.Int("burst-connections", 1000, "clients released at once in each burst, one new connection and one PATCH each")
+	bursts := fl.Int("bursts", 9, "bursts sent to each of the two servers of the burst scenario (0 skips it)")
 	only := fl.String("only", "", "comma-separated scenario keys to run besides the baseline: "+strings.Join(scenarioKeys, ","))
 	baseline := fl.Bool("baseline", false, "internal: serve the bare net/http baseline")
 	addr := fl.String("addr", "127.0.0.1:0", "internal: listen address of --baseline")
@@ -69,6 +71,7 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 		stdout: stdout,
 		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup, Rounds: *rounds},
 		scale:  *scaleCustomers,
+		burst:  burstConfig{connections: *burstConns, rounds: *bursts},
 	}
 	if *only != "" {
 		b.only = map[string]bool{"baseline": true}
@@ -92,12 +95,15 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 }
 
 // scenarioKeys name the scenarios for --only, in the order they run.
-var scenarioKeys = []string{"otark-valid", "otark-rejected", "podero", "esmart", "scale"}
+var scenarioKeys = []string{"otark-valid", "otark-rejected", "podero", "esmart", "scale", "burst"}
+
+type burstConfig struct{ connections, rounds int }
 
 type bench struct {
 	stdout io.Writer
 	load   loadConfig
 	scale  int
+	burst  burstConfig
 	// only selects scenarios by key; nil runs them all.
 	only   map[string]bool
 	report report
@@ -243,6 +249,12 @@ func (b *bench) run(gridtwinBin, out string) error {
 		b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
 	}
 
+	if b.burst.rounds > 0 && b.burst.connections > 0 && b.selected("burst") {
+		if err := b.runBurst(gridtwinBin, tg); err != nil {
+			return err
+		}
+	}
+
 	b.report.finish()
 	b.report.printSummary(b.stdout)
 	if out != "" {
@@ -262,15 +274,40 @@ func (b *bench) run(gridtwinBin, out string) error {
 }
 
 // start runs a server on a free loopback port.
-func (b *bench) start(name, bin string, args []string) (*server, error) {
+func (b *bench) start(name, bin string, args []string, env ...string) (*server, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
-	return startServer(name, bin, append(args, "--addr", addr), addr)
+	return startServer(name, bin, append(args, "--addr", addr), addr, env...)
 }
 
 func (b *bench) skip(scenario, why string) {
 	b.report.Skipped = append(b.report.Skipped, scenario+": "+why)
 	fmt.Fprintf(b.stdout, "%-42s skipped: %s\n", scenario, why)
+}
+
+// runBurst compares serve's GC tuning with Go's default GC on bursts, each
+// server a process of its own that serves nothing else.
+func (b *bench) runBurst(bin string, tg *targets) error {
+	if missing := tg.missing("otark"); len(missing) > 0 {
+		b.skip("burst", "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
+		return nil
+	}
+	args := []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}
+	tuned, err := b.start("gridtwin (serve's GC tuning)", bin, args, "GODEBUG=gctrace=1")
+	if err != nil {
+		return err
+	}
+	defer tuned.stop()
+	def, err := b.start("gridtwin (Go's default GC)", bin, args, "GODEBUG=gctrace=1", "GOGC=100")
+	if err != nil {
+		return err
+	}
+	defer def.stop()
+	fmt.Fprintf(b.stdout, "bursts of %d ...\n", b.burst.connections)
+	rep := runBursts(otarkPatch(tg, func(uint64) string { return tg.Otark.CustomerID }),
+		[]*server{tuned, def}, b.burst.connections, b.burst.rounds)
+	b.report.Burst = &rep
+	return nil
 }

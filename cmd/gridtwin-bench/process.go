@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -23,7 +24,7 @@ type server struct {
 	// firstAnswer is the time from starting the process to its first HTTP
 	// answer of any status.
 	firstAnswer time.Duration
-	stderr      strings.Builder
+	stderr      lockedBuffer
 	// exited receives the result of Wait once the process is gone.
 	exited chan error
 }
@@ -42,9 +43,12 @@ func freeLoopbackAddr() (string, error) {
 
 // startServer runs bin with args (which must make it listen on addr) and
 // waits until it answers its first request.
-func startServer(name, bin string, args []string, addr string) (*server, error) {
+func startServer(name, bin string, args []string, addr string, env ...string) (*server, error) {
 	s := &server{name: name, baseURL: "http://" + addr}
 	s.cmd = exec.Command(bin, args...)
+	if len(env) > 0 {
+		s.cmd.Env = append(os.Environ(), env...)
+	}
 	s.cmd.Stderr = &s.stderr
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -89,6 +93,25 @@ func startServer(name, bin string, args []string, addr string) (*server, error) 
 		}
 	}
 	return s, nil
+}
+
+// lockedBuffer collects a process's stderr, which the bench reads while
+// the process runs (the GC trace of the burst scenario).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // residentBytes reads VmRSS, the memory the kernel holds for the process.

@@ -16,6 +16,9 @@ const (
 	goalFirstAnswerMs = 100.0
 	goalResidentMB    = 40.0
 	goalScaleRatio    = 0.9
+	// goalBurstRatio bounds serve's GC tuning on a burst against Go's
+	// default GC in the same run.
+	goalBurstRatio = 1.2
 )
 
 type report struct {
@@ -33,6 +36,7 @@ type report struct {
 		ResidentMB    float64 `json:"resident_mb_after_run"`
 	} `json:"gridtwin"`
 	Scale   *scaleFigures `json:"scale,omitempty"`
+	Burst   *burstReport  `json:"burst,omitempty"`
 	Targets []target      `json:"targets"`
 	Skipped []string      `json:"skipped,omitempty"`
 	Missed  []string      `json:"missed,omitempty"`
@@ -115,6 +119,14 @@ func (r *report) finish() {
 			r.check(res.Scenario+" errors", "0", float64(res.Errors), false)
 		}
 	}
+	if r.Burst != nil {
+		r.check("burst time, serve's GC tuning / Go's default", fmt.Sprintf("<= %.1fx", goalBurstRatio), r.Burst.Ratio, r.Burst.Ratio <= goalBurstRatio)
+		for _, s := range r.Burst.Servers {
+			if s.Errors > 0 {
+				r.check("burst errors, "+s.Server, "0", float64(s.Errors), false)
+			}
+		}
+	}
 	r.check("first answer ms", fmt.Sprintf("<= %.0f ms", goalFirstAnswerMs), r.Gridtwin.FirstAnswerMs, r.Gridtwin.FirstAnswerMs <= goalFirstAnswerMs)
 	r.check("resident MB", fmt.Sprintf("<= %.0f MB", goalResidentMB), r.Gridtwin.ResidentMB, r.Gridtwin.ResidentMB <= goalResidentMB)
 	if r.Scale != nil {
@@ -148,6 +160,9 @@ func (r *report) printSummary(w io.Writer) {
 	if s := r.Scale; s != nil {
 		fmt.Fprintf(w, "gridtwin (%d otark customers): first answer %.1f ms after start, resident %.1f MB, valid PATCH at %.2fx of default fixtures\n",
 			s.Customers, s.FirstAnswerMs, s.ResidentMB, s.RatioToDefault)
+	}
+	if r.Burst != nil {
+		r.Burst.print(w)
 	}
 	fmt.Fprintln(w, "\ntargets:")
 	for _, t := range r.Targets {

@@ -1,0 +1,188 @@
+package jsonparse
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func decode(t *testing.T, body string, o Options) any {
+	t.Helper()
+	v, err := Decode([]byte(body), o)
+	if err != nil {
+		t.Fatalf("Decode(%q): %v", body, err)
+	}
+	return v
+}
+
+func TestOptionsChangeOnlyTheirRule(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string
+		opts Options
+		want any
+	}{
+		{"NaN", `NaN`, Options{AllowNaNInfinity: true}, math.NaN()},
+		{"Infinity", `[Infinity]`, Options{AllowNaNInfinity: true}, []any{math.Inf(1)}},
+		{"-Infinity", `{"a":-Infinity}`, Options{AllowNaNInfinity: true}, map[string]any{"a": math.Inf(-1)}},
+		{"overflow", `1e400`, Options{OverflowToInfinity: true}, math.Inf(1)},
+		{"negative overflow", `-1e400`, Options{OverflowToInfinity: true}, math.Inf(-1)},
+		{"underflow is zero everywhere", `1e-400`, Options{}, 0.0},
+		{"lone high surrogate", `"\ud800"`, Options{KeepLoneSurrogates: true}, "\xed\xa0\x80"},
+		{"lone low surrogate", `"a\uDC00b"`, Options{KeepLoneSurrogates: true}, "a\xed\xb0\x80b"},
+		{"two high surrogates", `"\ud800\ud800"`, Options{KeepLoneSurrogates: true}, "\xed\xa0\x80\xed\xa0\x80"},
+		{"a pair is one rune", `"\ud83d\ude00"`, Options{KeepLoneSurrogates: true}, "😀"},
+		{"lone surrogate by default", `"\ud800x"`, Options{}, "\ufffdx"},
+		{"depth at the limit", `[[1]]`, Options{MaxDepth: 2}, []any{[]any{1.0}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := decode(t, tc.body, tc.opts)
+			if f, ok := tc.want.(float64); ok && math.IsNaN(f) {
+				if g, ok := got.(float64); !ok || !math.IsNaN(g) {
+					t.Fatalf("got %#v, want NaN", got)
+				}
+				return
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRefused(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		opts Options
+		msg  string
+	}{
+		{`NaN`, Options{}, "invalid character 'N' looking for beginning of value"},
+		{`-Infinity`, Options{}, "invalid character 'I' in numeric literal"},
+		{`Nan`, Options{AllowNaNInfinity: true}, "invalid character 'n' in literal NaN (expecting 'N')"},
+		{`1e400`, Options{}, "number 1e400 is out of range"},
+		{`[[1]]`, Options{MaxDepth: 1}, "exceeded max depth of 1"},
+		{`{"a":1,}`, Options{}, "invalid character '}' looking for beginning of object key string"},
+		{`[1,]`, Options{}, "invalid character ']' looking for beginning of value"},
+		{`{"a" 1}`, Options{}, "invalid character '1' after object key"},
+		{`{"a":1 "b"}`, Options{}, "invalid character '\"' after object key:value pair"},
+		{`[1 2]`, Options{}, "invalid character '2' after array element"},
+		{`{} {}`, Options{}, "invalid character '{' after top-level value"},
+		{`"\x"`, Options{}, "invalid character 'x' in string escape code"},
+		{"\"a\nb\"", Options{}, `invalid character '\n' in string literal`},
+		{`{"a":`, Options{}, "unexpected end of JSON input"},
+		{``, Options{}, "unexpected end of JSON input"},
+	} {
+		_, err := Decode([]byte(tc.body), tc.opts)
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Msg != tc.msg {
+			t.Errorf("Decode(%q, %+v) = %v, want %q", tc.body, tc.opts, err, tc.msg)
+		}
+	}
+}
+
+func TestDepthErrorIsMarked(t *testing.T) {
+	_, err := Decode([]byte(`{"a":[[`), Options{MaxDepth: 2})
+	var se *SyntaxError
+	if !errors.As(err, &se) || !se.Depth || se.Offset != 6 {
+		t.Fatalf("got %#v, want a depth error at offset 6", err)
+	}
+}
+
+func TestNestingNeedsNoStack(t *testing.T) {
+	const n = 1 << 18
+	body := strings.Repeat("[", n) + strings.Repeat("]", n)
+	v := decode(t, body, Options{Ordered: true})
+	for i := 0; i < n-1; i++ {
+		v = v.([]any)[0]
+	}
+	if !reflect.DeepEqual(v, []any{}) {
+		t.Fatalf("innermost value %#v", v)
+	}
+	_ = Plain(decode(t, `{"a":`+body+`}`, Options{Ordered: true}))
+}
+
+func TestOrderedKeepsBodyOrderAndLastValue(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"z":0,"1":1,"a":2`)
+	for i := 0; i < 40; i++ { // past the index threshold
+		sb.WriteString(`,"k` + strconv.Itoa(i) + `":3`)
+	}
+	sb.WriteString(`,"z":4,"k0":5}`)
+	obj := decode(t, sb.String(), Options{Ordered: true}).(*Object)
+	if len(obj.Members) != 43 {
+		t.Fatalf("%d members, want 43", len(obj.Members))
+	}
+	if m := obj.Members[0]; m.Key != "z" || m.Value != 4.0 {
+		t.Errorf("first member %+v, want z:4 (first place, last value)", m)
+	}
+	if m := obj.Members[3]; m.Key != "k0" || m.Value != 5.0 {
+		t.Errorf("fourth member %+v, want k0:5", m)
+	}
+	if v, ok := obj.Get("1"); !ok || v != 1.0 {
+		t.Errorf(`Get("1") = %v, %v`, v, ok)
+	}
+	plain := Plain(obj).(map[string]any)
+	if want := decode(t, sb.String(), Options{}); !reflect.DeepEqual(plain, want) {
+		t.Errorf("Plain differs from the plain decoding")
+	}
+}
+
+func TestAppendStringWritesLoneSurrogatesBack(t *testing.T) {
+	for _, body := range []string{`"\ud800"`, `"a\udfffb\ud83d"`, `"\ud83d\ude00 \u2028 <&> \u0001"`} {
+		s := decode(t, body, Options{KeepLoneSurrogates: true}).(string)
+		out := AppendString(nil, s)
+		if back := decode(t, string(out), Options{KeepLoneSurrogates: true}); back != s {
+			t.Errorf("%s: wrote %s, which reads back as %q, want %q", body, out, back, s)
+		}
+	}
+	if got := string(AppendString(nil, "\xed\xa0\x80")); got != `"\ud800"` {
+		t.Errorf("got %s, want \"\\ud800\"", got)
+	}
+}
+
+// FuzzDecode holds the zero Options to encoding/json: the same values and
+// the same verdict on every input, and Ordered to the plain form.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\ud800"}`, `[1e5,-0.5,true,false]`, `"\\\"\/\b\f\n\r\t"`,
+		`{"a":1,"a":2}`, "\"\xff\"", `01`, `1.`, `-`, `1e+`, `tru`, `{"a"}`, `  null  `, "[\"\xed\xa0\x80\"]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want any
+		wantErr := json.Unmarshal(data, &want)
+		got, err := Decode(data, Options{})
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("Decode(%q) error %v, encoding/json %v", data, err, wantErr)
+		}
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(data) {
+				t.Fatalf("Decode(%q): %#v", data, err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decode(%q) = %#v, encoding/json %#v", data, got, want)
+		}
+		ordered, err := Decode(data, Options{Ordered: true, KeepLoneSurrogates: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := ordered.(string); ok && utf8.ValidString(s) {
+			if out := AppendString(nil, s); !json.Valid(out) {
+				t.Fatalf("AppendString(%q) = %s, not JSON", s, out)
+			} else if std, _ := json.Marshal(s); string(std) != string(out) {
+				t.Fatalf("AppendString(%q) = %s, encoding/json %s", s, out, std)
+			}
+		}
+		plain, _ := Decode(data, Options{KeepLoneSurrogates: true})
+		if !reflect.DeepEqual(Plain(ordered), plain) {
+			t.Fatalf("Plain(Ordered) differs from the plain decoding of %q", data)
+		}
+	})
+}
