@@ -65,9 +65,14 @@ type EsmartTarget struct {
 	ForeignCustomerID int    `yaml:"foreign_customer_id"`
 }
 
+// maxTargetFile bounds what --config reads: a target file is a few
+// hundred bytes, and a path to a device or a huge file must not take the
+// suite's memory.
+const maxTargetFile = 1 << 20
+
 // LoadTarget reads and checks a target file.
 func LoadTarget(path string) (*Target, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("target file %s does not exist (pass --config FILE; fixtures/conformance.yaml describes the mock)", path)
@@ -79,6 +84,37 @@ func LoadTarget(path string) (*Target, error) {
 		return nil, fmt.Errorf("target file %s: %w", path, err)
 	}
 	return t, nil
+}
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTargetFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxTargetFile {
+		return nil, fmt.Errorf("larger than %d bytes (1 MiB), the most --config reads", maxTargetFile)
+	}
+	return data, nil
+}
+
+// Secrets are the target file's credentials, redacted in every output.
+func (t *Target) Secrets() []string {
+	var out []string
+	if o := t.Otark; o != nil {
+		out = append(out, o.APIKey, o.APIKeyWithoutWrite)
+	}
+	if p := t.Podero; p != nil {
+		out = append(out, p.Token, p.ClientSecret)
+	}
+	if e := t.Esmart; e != nil {
+		out = append(out, e.Password)
+	}
+	return out
 }
 
 // knownSections are the top-level keys of a target file. An unknown one is
@@ -148,6 +184,13 @@ func (t *Target) Validate() error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("missing required keys: %s", strings.Join(missing, ", "))
+	}
+	for _, api := range knownSections[1:] {
+		if base := t.BaseURL(api); base != "" {
+			if _, err := ParseBaseURL(base); err != nil {
+				return fmt.Errorf("%s.base_url (or --target): %w", api, err)
+			}
+		}
 	}
 	return nil
 }
