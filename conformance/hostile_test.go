@@ -217,3 +217,25 @@ func onlyDestructiveSkipped(a APISummary) string {
 	}
 	return ""
 }
+
+// headers: in a section reaches every request of that API.
+func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
+	t.Parallel()
+	var with, without atomic.Int64
+	srv := startMock(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Tenant") == "acme" {
+				with.Add(1)
+			} else {
+				without.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	_, target := mockTargetFile(t)
+	config := writeTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+target.Otark.APIKey+"\n  customer_id: "+target.Otark.CustomerID+"\n  headers: {X-Tenant: acme}\n")
+	run := runSuite(t, "--config", config)
+	if run.exitCode != ExitPassed || with.Load() == 0 || without.Load() != 0 {
+		t.Fatalf("exit %d, %d requests with the header, %d without\n%s", run.exitCode, with.Load(), without.Load(), run.output)
+	}
+}
