@@ -310,6 +310,12 @@ func (c *Client) validate(x *Exchange) {
 	specReq.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
 	specResp := *x.Response
 	specResp.Body = io.NopCloser(bytes.NewReader(x.Body))
+	// Media-type case and parameters (charset) are never significant: the
+	// validator is shown the bare, lower-case media type.
+	if mt, _, err := mime.ParseMediaType(x.Response.Header.Get("Content-Type")); err == nil {
+		specResp.Header = x.Response.Header.Clone()
+		specResp.Header.Set("Content-Type", mt)
+	}
 	ok, errs := c.Spec.Validator.ValidateHttpResponse(specReq, &specResp)
 	if ok || len(errs) == 0 {
 		return
