@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -22,6 +24,12 @@ import (
 // response it receives is validated against the API's OpenAPI document, so
 // no check can forget to: a response the spec does not allow fails the check
 // that received it, in the spec's own words.
+//
+// It treats the server as possibly hostile: it reads at most
+// MaxResponseBody of an answer, follows no redirect (a 3xx is an answer to
+// judge, and no credential goes to another host), redacts every credential
+// it knows in whatever it shows, and stops asking a server that does not
+// answer (see health).
 type Client struct {
 	API     string
 	BaseURL *url.URL
@@ -30,25 +38,74 @@ type Client struct {
 	// Header is sent with every request unless the request overrides it
 	// (credentials, usually).
 	Header http.Header
-	// Secrets are replaced by "<redacted>" wherever an exchange is shown.
+	// Secrets are replaced by "<redacted>" wherever anything is shown; the
+	// client adds every credential header it sends and every token it is
+	// given.
 	Secrets []string
+
+	// health is shared by copies of the client (a check may copy it to
+	// send one request unvalidated): the server is one server.
+	health *health
 }
+
+// MaxResponseBody bounds what the suite reads of one response: a check
+// needs a customer or an error, not a file, and a server streaming
+// gigabytes must not take the suite's memory with it.
+const MaxResponseBody = 8 << 20
+
+// maxResponseHeader bounds the header block of one response.
+const maxResponseHeader = 1 << 20
 
 // NewClient builds a client for one API. The spec is loaded by the caller
 // once per run: building its validator compiles every schema.
 func NewClient(api, baseURL string, spec *specs.Document, timeout time.Duration) (*Client, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("%s.base_url %q is not an absolute URL", api, baseURL)
+	u, err := ParseBaseURL(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s.base_url: %w", api, err)
+	}
+	if u.User != nil {
+		// Go sends userinfo as Basic credentials; either spelling is a secret.
+		password, _ := u.User.Password()
+		addSecrets(u.User.String(), password,
+			base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+password)))
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxResponseHeaderBytes = maxResponseHeader
+	transport.ResponseHeaderTimeout = timeout
 	return &Client{
 		API:     api,
 		BaseURL: u,
 		Spec:    spec,
-		HTTP:    &http.Client{Timeout: timeout},
-		Header:  http.Header{},
+		HTTP: &http.Client{
+			Timeout:   timeout,
+			Transport: transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+		Header: http.Header{},
+		health: &health{api: api, timeout: timeout},
 	}, nil
+}
+
+// ParseBaseURL accepts only an absolute http or https URL with a host: a
+// base URL without a scheme ("127.0.0.1:8080") would otherwise be read as
+// a path and fail every check for a reason that is not the server's.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%q is not a URL: %v", redactURL(raw), errors.Unwrap(err))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("%q is not an absolute http:// or https:// URL", redactURL(raw))
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("%q has no host", redactURL(raw))
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("%q has a query or fragment; a base URL is scheme, host and an optional path", redactURL(raw))
+	}
+	return u, nil
 }
 
 // Request is what a check sends. Body is raw JSON when it is a string or
@@ -103,6 +160,39 @@ func (c *Client) waitOutRateLimit(r Request, x *Exchange, attempt int) *Exchange
 
 func (c *Client) send(r Request) *Exchange {
 	GinkgoHelper()
+	c.health.stopIfBroken()
+	req, body := c.newRequest(r)
+	c.registerSecrets(req)
+	c.health.reach(req)
+	x := &Exchange{client: c, Request: req, RequestBody: body}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		reason := fmt.Sprintf("%s %s: %v", r.Method, redactURL(req.URL.String()), transportError(err))
+		c.health.strike(reason)
+		CouldNotRun(reason)
+	}
+	defer resp.Body.Close()
+	x.Response = resp
+	// One byte past the bound tells a body of exactly MaxResponseBody from
+	// a longer one without reading the rest.
+	x.Body, err = io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody+1))
+	if err != nil {
+		reason := fmt.Sprintf("reading the response of %s %s: %v", r.Method, redactURL(req.URL.String()), transportError(err))
+		c.health.strike(reason)
+		CouldNotRun(reason)
+	}
+	if len(x.Body) > MaxResponseBody {
+		Fail(x.explain(fmt.Sprintf("response larger than %d bytes (8 MiB), the most the suite reads of one answer; a %s answer is a JSON document, not a stream",
+			MaxResponseBody, c.API)))
+	}
+	registerTokens(x.Body)
+	return x
+}
+
+// newRequest builds the HTTP request of r: the client's default headers,
+// then the request's own (an explicit empty value removes a default).
+func (c *Client) newRequest(r Request) (*http.Request, []byte) {
+	GinkgoHelper()
 	var body []byte
 	switch b := r.Body.(type) {
 	case nil:
@@ -128,7 +218,7 @@ func (c *Client) send(r Request) *Exchange {
 	u.RawQuery = ref.RawQuery
 	req, err := http.NewRequest(r.Method, u.String(), bytes.NewReader(body))
 	if err != nil {
-		CouldNotRun(fmt.Sprintf("building the request %s %s: %v", r.Method, u.String(), err))
+		CouldNotRun(fmt.Sprintf("building the request %s %s: %v", r.Method, redactURL(u.String()), err))
 	}
 	for k, vs := range c.Header {
 		req.Header[k] = vs
@@ -143,17 +233,65 @@ func (c *Client) send(r Request) *Exchange {
 		}
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
-	x := &Exchange{client: c, Request: req, RequestBody: body}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		CouldNotRun(fmt.Sprintf("%s %s: %v", r.Method, u.String(), err))
+	return req, body
+}
+
+// registerSecrets adds the client's secrets and every credential the
+// request carries (whole header values, the part after the scheme, and the
+// password of a Basic value) to the run's secrets before anything can show
+// them.
+func (c *Client) registerSecrets(req *http.Request) {
+	addSecrets(c.Secrets...)
+	for name := range sensitiveHeaders {
+		for _, v := range req.Header.Values(name) {
+			addSecrets(v)
+			scheme, credentials, found := strings.Cut(v, " ")
+			if !found {
+				continue
+			}
+			addSecrets(credentials)
+			if strings.EqualFold(scheme, "Basic") {
+				if decoded, err := base64.StdEncoding.DecodeString(credentials); err == nil {
+					_, password, _ := strings.Cut(string(decoded), ":")
+					addSecrets(string(decoded), password)
+				}
+			}
+		}
 	}
-	defer resp.Body.Close()
-	x.Response = resp
-	if x.Body, err = io.ReadAll(resp.Body); err != nil {
-		CouldNotRun(fmt.Sprintf("reading the response of %s %s: %v", r.Method, u.String(), err))
+}
+
+// tokenMembers are the OAuth 2.0 members (RFC 6749 section 5.1, OpenID
+// Connect) whose values are credentials, whatever endpoint answers them.
+var tokenMembers = []string{"access_token", "refresh_token", "id_token"}
+
+// registerTokens adds every token an answer hands out to the run's
+// secrets, before the answer can be shown.
+func registerTokens(body []byte) {
+	if !bytes.Contains(body, []byte("_token")) {
+		return
 	}
-	return x
+	var answer map[string]any
+	if json.Unmarshal(body, &answer) != nil {
+		return
+	}
+	for _, k := range tokenMembers {
+		if v, ok := answer[k].(string); ok {
+			addSecrets(v)
+		}
+	}
+}
+
+// transportError drops the *url.Error wrapper, whose text repeats the URL
+// (userinfo included).
+func transportError(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		if uerr.Timeout() {
+			return fmt.Errorf("no answer within the request timeout (%v)", uerr.Err)
+		}
+		return uerr.Err
+	}
+	return err
 }
 
 // validate checks the response against the spec. The validator matches the
@@ -172,6 +310,12 @@ func (c *Client) validate(x *Exchange) {
 	specReq.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
 	specResp := *x.Response
 	specResp.Body = io.NopCloser(bytes.NewReader(x.Body))
+	// Media-type case and parameters (charset) are never significant: the
+	// validator is shown the bare, lower-case media type.
+	if mt, _, err := mime.ParseMediaType(x.Response.Header.Get("Content-Type")); err == nil {
+		specResp.Header = x.Response.Header.Clone()
+		specResp.Header.Set("Content-Type", mt)
+	}
 	ok, errs := c.Spec.Validator.ValidateHttpResponse(specReq, &specResp)
 	if ok || len(errs) == 0 {
 		return
@@ -254,10 +398,10 @@ func (x *Exchange) explain(what string) string {
 func (x *Exchange) String() string {
 	var b strings.Builder
 	b.WriteString("request sent:\n")
-	fmt.Fprintf(&b, "  %s %s\n", x.Request.Method, x.Request.URL.String())
+	fmt.Fprintf(&b, "  %s %s\n", x.Request.Method, redactURL(x.Request.URL.String()))
 	writeHeaders(&b, x.Request.Header)
 	if len(x.RequestBody) > 0 {
-		fmt.Fprintf(&b, "\n  %s\n", x.client.redact(string(x.RequestBody)))
+		fmt.Fprintf(&b, "\n  %s\n", redact(string(x.RequestBody)))
 	}
 	if x.Response == nil {
 		b.WriteString("no response\n")
@@ -267,10 +411,12 @@ func (x *Exchange) String() string {
 	fmt.Fprintf(&b, "  %s\n", x.Response.Status)
 	writeHeaders(&b, x.Response.Header)
 	if len(x.Body) > 0 {
-		body := x.client.redact(string(x.Body))
+		// Redacted before it is cut, so no secret is cut in two and half
+		// shown.
 		const max = 4096
+		body := redact(string(x.Body))
 		if len(body) > max {
-			body = body[:max] + fmt.Sprintf("... (%d bytes in all)", len(x.Body))
+			body = strings.ToValidUTF8(body[:max], "") + fmt.Sprintf("... (%d bytes in all)", len(x.Body))
 		}
 		fmt.Fprintf(&b, "\n  %s\n", strings.TrimRight(body, "\n"))
 	}
@@ -280,7 +426,8 @@ func (x *Exchange) String() string {
 // sensitiveHeaders carry credentials; their values never reach a report.
 var sensitiveHeaders = map[string]bool{"X-Api-Key": true, "Authorization": true, "Cookie": true, "Set-Cookie": true}
 
-// writeHeaders shows headers sorted, credentials redacted, and without
+// writeHeaders shows headers sorted, credentials redacted (by name, and by
+// value wherever a server echoes one under another name), and without
 // Date, Vary and Content-Length, which only add noise to a failure message.
 func writeHeaders(b *strings.Builder, h http.Header) {
 	keys := make([]string, 0, len(h))
@@ -292,19 +439,10 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v := strings.Join(h[k], ", ")
+		v := redact(strings.Join(h[k], ", "))
 		if sensitiveHeaders[k] {
-			v = "<redacted>"
+			v = redacted
 		}
-		fmt.Fprintf(b, "  %s: %s\n", k, v)
+		fmt.Fprintf(b, "  %s: %s\n", redact(k), v)
 	}
-}
-
-func (c *Client) redact(s string) string {
-	for _, secret := range c.Secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "<redacted>")
-		}
-	}
-	return s
 }

@@ -107,10 +107,18 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	RegisterFailHandler(Fail)
+	addSecrets(t.Secrets()...)
+	// Everything the run prints goes through the redaction, Ginkgo's
+	// reporter included: a server may echo a credential anywhere.
+	out := newRedactingWriter(stdout)
+	defer out.Flush()
+	stdout = out
+	formatter.ColorableStdOut = out
+	RegisterFailHandler(failRedacted)
 	describeAPIs(run)
 	var summary Summary
 	ReportAfterSuite("gridtwin conformance reports", func(r Report) {
+		r = redactReport(r)
 		summary = summarize(r, run.target, run.allowDestructive, names)
 		if run.junitPath != "" {
 			Expect(reporters.GenerateJUnitReport(r, run.junitPath)).To(Succeed(), "writing the JUnit report")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gridtwin/gridtwin/fixtures"
@@ -38,6 +39,10 @@ type suiteRun struct {
 	exitCode int
 	output   string
 	summary  Summary
+	// summaryJSON is the report as written; maxRSS the process's peak
+	// resident memory in bytes.
+	summaryJSON string
+	maxRSS      int64
 }
 
 // runSuite runs the suite with args plus --report, and decodes the report.
@@ -60,7 +65,11 @@ func runSuite(t *testing.T, args ...string) suiteRun {
 	case err != nil:
 		t.Fatalf("running the suite: %v", err)
 	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		run.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
 	if data, err := os.ReadFile(report); err == nil {
+		run.summaryJSON = string(data)
 		if err := json.Unmarshal(data, &run.summary); err != nil {
 			t.Fatalf("decoding the summary report: %v\n%s", err, data)
 		}

@@ -130,6 +130,9 @@ func (e *Env) prepare() {
 	if client.Header == nil {
 		client.Header = make(map[string][]string)
 	}
+	for name, value := range e.Target.Headers(e.API.Name) {
+		client.Header.Set(name, value)
+	}
 	e.Client = client
 }
 

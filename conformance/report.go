@@ -97,7 +97,7 @@ func summarize(r types.Report, t *Target, allowDestructive bool, apiNames []stri
 	for _, name := range apiNames {
 		a := &APISummary{API: name, Checks: []CheckResult{}}
 		if t != nil {
-			a.BaseURL = t.BaseURL(name)
+			a.BaseURL = redactURL(t.BaseURL(name))
 			if a.BaseURL != "" {
 				s.Implementation.BaseURLs[name] = a.BaseURL
 			}
@@ -170,6 +170,10 @@ func checkResult(spec types.SpecReport) CheckResult {
 	switch {
 	case spec.State == types.SpecStatePassed:
 		c.Outcome = OutcomePassed
+	case couldNotRun && spec.State == types.SpecStateSkipped:
+		// Ended quietly (the server had stopped answering), see couldNotRunQuietly.
+		c.Outcome = OutcomeCouldNotRun
+		c.Message = strings.TrimPrefix(spec.Failure.Message, "could not run: ")
 	case spec.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 		c.Outcome = OutcomeSkipped
 		c.Reason = spec.Failure.Message
@@ -288,8 +292,36 @@ func printSummary(w io.Writer, s Summary) {
 	for _, a := range s.APIs {
 		fmt.Fprintf(w, "  %-7s passed %d, failed %d, skipped %d, could not run %d\n",
 			a.API, a.Passed, a.Failed, a.Skipped, a.CouldNotRun)
+		shown := map[string]bool{}
 		for _, c := range a.Failures {
+			// Checks that could not run for one reason (an unreachable
+			// server) are one line, not one per check.
+			if c.Outcome == OutcomeCouldNotRun {
+				if shown[c.Message] {
+					continue
+				}
+				shown[c.Message] = true
+				if n := countMessage(a.Failures, c.Message); n > 1 {
+					fmt.Fprintf(w, "    could-not-run: %d checks: %s\n", n, firstLine(c.Message))
+					continue
+				}
+			}
 			fmt.Fprintf(w, "    %s [%s] %s\n", c.Outcome, c.Rule, c.Check)
 		}
 	}
+}
+
+func countMessage(checks []CheckResult, message string) int {
+	n := 0
+	for _, c := range checks {
+		if c.Outcome == OutcomeCouldNotRun && c.Message == message {
+			n++
+		}
+	}
+	return n
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -87,3 +87,18 @@ func TestValidateNamesEveryMissingKey(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadersAreValidated(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"X-Api-Key": "set by the suite", "authorization": "set by the suite", "Bad Name": "not a header name",
+	} {
+		target, err := ParseTarget([]byte("otark:\n  base_url: http://x\n  api_key: k\n  customer_id: c\n  headers: {\"" + name + "\": v}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := target.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("header %q: %v, want %q", name, err, want)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package conformance
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Hostile servers: each test runs the whole suite against a server that
+// tries to hurt it, and asserts the harm is bounded.
+
+func TestUnreachableTargetIsOneReasonAndExit3(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + l.Addr().String()
+	l.Close()
+	config, _ := mockTargetFile(t)
+	run := runSuite(t, "--config", config, "--target", url, "--request-timeout", "2s")
+	if run.exitCode != ExitCouldNotRun {
+		t.Fatalf("exit %d, want %d\n%s", run.exitCode, ExitCouldNotRun, run.output)
+	}
+	for _, api := range []string{"otark", "podero", "esmart"} {
+		got := run.summary.api(api)
+		if got.CouldNotRun == 0 || got.Failed+got.Passed != 0 || onlyDestructiveSkipped(got) != "" {
+			t.Errorf("%s: passed %d failed %d could not run %d; %s", api, got.Passed, got.Failed, got.CouldNotRun, onlyDestructiveSkipped(got))
+		}
+	}
+	if lines := strings.Count(run.output, "\n"); lines > 120 {
+		t.Errorf("%d lines of output for an unreachable target, want few:\n%s", lines, run.output)
+	}
+	if n := strings.Count(run.output, "cannot be reached"); n > 12 {
+		t.Errorf("the reason is shown %d times", n)
+	}
+}
+
+func TestTargetWithoutSchemeIsExit2(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	for _, target := range []string{"127.0.0.1:8080", "ftp://127.0.0.1", "/just/a/path"} {
+		var stdout, stderr bytes.Buffer
+		if code := Main([]string{"--config", config, "--target", target}, &stdout, &stderr); code != ExitUsage {
+			t.Errorf("--target %s: exit %d, want %d; %s", target, code, ExitUsage, stderr.String())
+		}
+	}
+}
+
+func TestConfigLargerThan1MiBIsExit2(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("# padding\n"), 200_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"--config", path}, &stdout, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), "1 MiB") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
+
+// An echoing server gets every credential back into every output.
+func TestEchoingServerLeaksNoSecret(t *testing.T) {
+	t.Parallel()
+	_, target := mockTargetFile(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		for k, vs := range r.Header {
+			w.Header().Set("X-Echo-"+k, strings.Join(vs, ","))
+			b.WriteString(k + "=" + strings.Join(vs, ",") + ";")
+		}
+		body := make([]byte, 4096)
+		n, _ := r.Body.Read(body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"echo":"` + strings.ReplaceAll(b.String(), `"`, `'`) + `","body":` + jsonString(string(body[:n])) + `}`))
+	}))
+	defer srv.Close()
+	config, _ := mockTargetFile(t)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--junit", junit, "--request-timeout", "2s")
+	junitText, _ := os.ReadFile(junit)
+	summary := run.summaryJSON
+	for _, secret := range target.Secrets() {
+		if secret == "" {
+			continue
+		}
+		for where, text := range map[string]string{"stdout": run.output, "JUnit": string(junitText), "report": summary} {
+			if n := strings.Count(text, secret); n > 0 {
+				t.Errorf("%s shows secret %q %d times", where, secret, n)
+			}
+		}
+	}
+	if len(junitText) == 0 || summary == "" {
+		t.Fatalf("no JUnit or report written\n%s", run.output)
+	}
+}
+
+func jsonString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20:
+			b.WriteString(" ")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// A redirect to another host must not take the credentials there.
+func TestRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	var credentials, requests atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if r.Header.Get("X-Api-Key") != "" || r.Header.Get("Authorization") != "" {
+			credentials.Add(1)
+		}
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	config, _ := mockTargetFile(t)
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "2s")
+	if credentials.Load() != 0 || requests.Load() != 0 {
+		t.Fatalf("the other host got %d requests, %d with credentials", requests.Load(), credentials.Load())
+	}
+	if run.exitCode != ExitFailed {
+		t.Errorf("exit %d, want %d (a redirect is not a documented answer)", run.exitCode, ExitFailed)
+	}
+}
+
+// A server that accepts and never answers costs at most two timeouts per API.
+func TestSilentServerCostsTwoTimeoutsPerAPI(t *testing.T) {
+	t.Parallel()
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(block)
+	config, _ := mockTargetFile(t)
+	start := time.Now()
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "300ms")
+	elapsed := time.Since(start)
+	if run.exitCode != ExitCouldNotRun {
+		t.Fatalf("exit %d\n%s", run.exitCode, run.output)
+	}
+	// 3 APIs x 2 timeouts x 300 ms is under 2 s; one timeout per check would be 30 s.
+	if elapsed > 20*time.Second {
+		t.Errorf("took %v", elapsed)
+	}
+	for _, api := range []string{"otark", "podero", "esmart"} {
+		if got := run.summary.api(api); got.Failed != 0 || got.CouldNotRun == 0 || onlyDestructiveSkipped(got) != "" {
+			t.Errorf("%s: failed %d could not run %d; %s (a broken server's checks are could-not-run)", api, got.Failed, got.CouldNotRun, onlyDestructiveSkipped(got))
+		}
+	}
+}
+
+// A 256 MB answer: the suite reads 8 MiB of it and fails the check. Its
+// peak memory is compared with a run against a server answering 1 KiB, in
+// the same test (the race detector multiplies both): a client that held
+// one whole answer would be 256 MiB above it.
+func TestHugeResponseIsBoundedInMemory(t *testing.T) {
+	t.Parallel()
+	peak := func(megabytes int, chunkSize int) suiteRun {
+		chunk := bytes.Repeat([]byte("x"), chunkSize)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			for i := 0; i < megabytes; i++ {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}))
+		defer srv.Close()
+		config, _ := mockTargetFile(t)
+		return runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--request-timeout", "5s")
+	}
+	small := peak(1, 1<<10)
+	huge := peak(256, 1<<20)
+	if huge.exitCode != ExitFailed || !strings.Contains(huge.output, "response larger than") {
+		t.Fatalf("exit %d\n%.3000s", huge.exitCode, huge.output)
+	}
+	t.Logf("peak RSS: %d MiB for 256 MB answers, %d MiB for 1 KiB answers", huge.maxRSS>>20, small.maxRSS>>20)
+	if huge.maxRSS >= small.maxRSS+256<<20 {
+		t.Errorf("peak RSS %d MiB for 256 MB answers, %d MiB for 1 KiB ones", huge.maxRSS>>20, small.maxRSS>>20)
+	}
+}
+
+// onlyDestructiveSkipped names a check skipped for another reason than
+// --allow-destructive, "" when there is none.
+func onlyDestructiveSkipped(a APISummary) string {
+	for _, c := range a.Checks {
+		if c.Outcome == OutcomeSkipped && !strings.Contains(c.Reason, "--allow-destructive") {
+			return "skipped: " + c.Check + ": " + c.Reason
+		}
+	}
+	return ""
+}
+
+// headers: in a section reaches every request of that API.
+func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
+	t.Parallel()
+	var with, without atomic.Int64
+	srv := startMock(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Tenant") == "acme" {
+				with.Add(1)
+			} else {
+				without.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	_, target := mockTargetFile(t)
+	config := writeTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+target.Otark.APIKey+"\n  customer_id: "+target.Otark.CustomerID+"\n  headers: {X-Tenant: acme}\n")
+	run := runSuite(t, "--config", config)
+	if run.exitCode != ExitPassed || with.Load() == 0 || without.Load() != 0 {
+		t.Fatalf("exit %d, %d requests with the header, %d without\n%s", run.exitCode, with.Load(), without.Load(), run.output)
+	}
+}
