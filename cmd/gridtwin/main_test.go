@@ -39,7 +39,11 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"serve", "--fixtures", "/nonexistent-gridtwin-dir"}, 2, "is not a directory"},
 		{[]string{"serve", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"serve", "--no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"serve", "--store", "postgres://db"}, 2, "--store is memory or redis://"},
+		{[]string{"serve", "--session-ttl", "0s"}, 2, "--session-ttl must be positive"},
+		{[]string{"serve", "--store", "redis://127.0.0.1:1/0"}, 1, "gridtwin serve: --store:"},
 		{[]string{"serve", "--help"}, 0, "-otark-rate-limit int"},
+		{[]string{"serve", "--help"}, 0, "-store string"},
 		{[]string{"--help"}, 0, "gridtwin conform --config FILE"},
 	} {
 		var stdout, stderr bytes.Buffer

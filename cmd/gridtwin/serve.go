@@ -12,21 +12,24 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/gridtwin/gridtwin/mock"
 	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/store"
 )
 
 // serveFlags are serve's settings, each also read from the environment
 // (GRIDTWIN_<FLAG>, see envDefaults); a flag on the command line wins.
 type serveFlags struct {
-	addr, fixtures, latency, faults, logFormat, adminToken string
-	rateLimit                                              int
-	faultRate                                              float64
-	seed                                                   uint64
-	quiet, watch                                           bool
+	addr, fixtures, latency, faults, logFormat, adminToken, store string
+	rateLimit, maxSessions                                        int
+	sessionTTL                                                    time.Duration
+	faultRate                                                     float64
+	seed                                                          uint64
+	quiet, watch                                                  bool
 }
 
 func newServeFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
@@ -43,6 +46,9 @@ func newServeFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "request log format: text or json")
 	fs.BoolVar(&f.quiet, "quiet", false, "no request log (the banner and reload messages stay)")
 	fs.StringVar(&f.adminToken, "admin-token", "", "token the admin API requires (Authorization: Bearer); generated when listening beyond loopback without one")
+	fs.StringVar(&f.store, "store", "memory", "where state lives: memory, or redis://HOST:PORT/DB shared by replicas")
+	fs.DurationVar(&f.sessionTTL, "session-ttl", 30*time.Minute, "drop an X-Gridtwin-Session idle longer than this")
+	fs.IntVar(&f.maxSessions, "max-sessions", 1000, "named sessions alive at once; past that a new one gets a 503")
 	fs.BoolVar(&f.watch, "watch", false, "reload the fixtures of --fixtures when a file changes")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: gridtwin serve [flags]\n\nServes the otark, podero and esmart mocks on one port.\n"+
@@ -83,6 +89,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if !f.quiet {
 		cfg.Server.Log = events
 	}
+	if cfg.Server.Store, err = f.openStore(); err != nil {
+		fmt.Fprintf(stderr, "gridtwin serve: --store: %v\n", err)
+		return 1
+	}
+	defer cfg.Server.Store.Close()
 	handler, err := mock.New(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "gridtwin serve: %v\n", err)
@@ -126,8 +137,24 @@ func (f *serveFlags) config(fs *flag.FlagSet) (mock.Config, error) {
 	if f.logFormat != "text" && f.logFormat != "json" {
 		return cfg, fmt.Errorf("--log-format is text or json, got %q", f.logFormat)
 	}
+	if f.sessionTTL <= 0 || f.maxSessions < 1 {
+		return cfg, fmt.Errorf("--session-ttl must be positive and --max-sessions at least 1")
+	}
+	if f.store != "memory" && !strings.HasPrefix(f.store, "redis://") {
+		return cfg, fmt.Errorf("--store is memory or redis://HOST:PORT/DB, got %q", f.store)
+	}
 	cfg.Server = server.Options{Chaos: chaos, AdminToken: f.adminToken, Version: version()}
 	return cfg, nil
+}
+
+// openStore opens the state store; an unreachable Redis is an error at
+// start, not a first request that hangs.
+func (f *serveFlags) openStore() (store.Store, error) {
+	opts := store.Options{SessionTTL: f.sessionTTL, MaxSessions: f.maxSessions}
+	if f.store == "memory" {
+		return store.NewMemory(opts), nil
+	}
+	return store.OpenRedis(context.Background(), f.store, opts)
 }
 
 func (f *serveFlags) chaos() (server.ChaosOptions, error) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/store/redistest"
 )
 
 // served is a gridtwin serve process started by a test.
@@ -235,5 +236,25 @@ func TestWatchReloadsFixturesAndKeepsTheOldStateOnABrokenFile(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run([]string{"serve", "--watch"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--fixtures") {
 		t.Errorf("--watch without --fixtures: exit %d %q", code, errOut.String())
+	}
+}
+
+// Two serve processes on one Redis are one mock: a write through one is
+// read back through the other, and a session stays its own.
+func TestTwoServeProcessesOnOneRedisShareState(t *testing.T) {
+	redis := redistest.Start(t)
+	first := startServe(t, nil, "--addr", "127.0.0.1:0", "--store", redis.URL())
+	second := startServe(t, nil, "--addr", "127.0.0.1:0", "--store", redis.URL())
+	key := map[string]string{"X-Api-Key": "otk_demo_write_nordlicht", "Content-Type": "application/json"}
+	res, body := request(t, http.MethodPatch, first.base+"/v1/customers/cust_w1n2d3k4", key, `{"metadata":{"shared":"yes"}}`)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("PATCH through the first process: %d %s", res.StatusCode, body)
+	}
+	if _, state := get(t, second.base+"/__admin/state", nil); !strings.Contains(state, `"shared"`) {
+		t.Fatalf("the second process does not see the first one's write: %s", state)
+	}
+	session := map[string]string{"X-Gridtwin-Session": "other"}
+	if _, state := get(t, second.base+"/__admin/state", session); strings.Contains(state, `"shared"`) {
+		t.Fatalf("session other sees the default session's write: %s", state)
 	}
 }
