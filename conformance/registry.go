@@ -86,6 +86,7 @@ func describeAPIs(run *runConfig) {
 			BeforeEach(env.setup)
 			AfterEach(env.teardown)
 			a.Checks(env)
+			describeResponseSchema(env)
 		})
 	}
 }
@@ -172,7 +173,11 @@ func currentRule() string {
 	if rule == "" {
 		return "rule (unlabelled)"
 	}
-	return fmt.Sprintf("rule %s/%s [%s]", api, rule, kind)
+	id := api + "/" + rule
+	if r, ok := contractRules[id]; ok {
+		return fmt.Sprintf("rule %s [%s], see %s", id, kind, r.Anchor())
+	}
+	return fmt.Sprintf("rule %s [%s] (not in docs/contract.md)", id, kind)
 }
 
 // RequireDestructive skips a check that cannot be undone unless the run

@@ -41,6 +41,9 @@ func version() string {
 // Summary is the report a vendor publishes, in the spirit of Gateway API's
 // conformance report: who was tested, with what, and what came out, per API.
 type Summary struct {
+	// FormatVersion names this report's shape; a change that would break a
+	// reader gets a new version.
+	FormatVersion    string         `json:"format_version"`
 	Implementation   Implementation `json:"implementation"`
 	GridtwinVersion  string         `json:"gridtwin_version"`
 	Date             time.Time      `json:"date"`
@@ -67,6 +70,8 @@ type APISummary struct {
 	CouldNotRun int           `json:"could_not_run"`
 	Failures    []CheckResult `json:"failures,omitempty"`
 	Checks      []CheckResult `json:"checks"`
+	// Coverage is one line per rule of docs/contract.md for this API.
+	Coverage []RuleCoverage `json:"coverage"`
 }
 
 // CheckResult is one check's outcome. Message is the failure (or the reason
@@ -84,6 +89,7 @@ type CheckResult struct {
 // summarize turns Ginkgo's report into the published summary.
 func summarize(r types.Report, t *Target, allowDestructive bool, apiNames []string) Summary {
 	s := Summary{
+		FormatVersion:    ReportFormatVersion,
 		Implementation:   Implementation{BaseURLs: map[string]string{}},
 		GridtwinVersion:  version(),
 		Date:             r.StartTime.UTC().Truncate(time.Second),
@@ -130,6 +136,7 @@ func summarize(r types.Report, t *Target, allowDestructive bool, apiNames []stri
 	}
 	for _, name := range apiNames {
 		a := byAPI[name]
+		a.Coverage = coverage(name, a.Checks)
 		switch {
 		case a.Failed > 0:
 			s.Result = OutcomeFailed
@@ -231,6 +238,7 @@ func writeMarkdown(w io.Writer, s Summary) {
 		name = "unnamed implementation"
 	}
 	fmt.Fprintf(w, "# gridtwin conformance report: %s\n\n", name)
+	fmt.Fprintf(w, "- report format: %s\n", s.FormatVersion)
 	fmt.Fprintf(w, "- gridtwin version: %s\n- date: %s\n- destructive checks allowed: %t\n- result: **%s**\n\n",
 		s.GridtwinVersion, s.Date.Format(time.RFC3339), s.AllowDestructive, s.Result)
 	fmt.Fprintln(w, "| API | base URL | passed | failed | skipped | could not run |")
@@ -243,6 +251,7 @@ func writeMarkdown(w io.Writer, s Summary) {
 		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %d |\n", a.API, base, a.Passed, a.Failed, a.Skipped, a.CouldNotRun)
 	}
 	for _, a := range s.APIs {
+		writeCoverage(w, a)
 		if len(a.Failures) > 0 {
 			fmt.Fprintf(w, "\n## %s: failures\n", a.API)
 			for _, c := range a.Failures {
