@@ -88,7 +88,7 @@ func NewClient(api, baseURL string, spec *specs.Document, timeout time.Duration)
 				return http.ErrUseLastResponse
 			},
 		},
-		Header: http.Header{},
+		Header:   http.Header{},
 		health:   &health{api: api, timeout: timeout},
 		findings: &schemaFindings{first: map[string]string{}},
 	}, nil
