@@ -21,7 +21,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 )
@@ -121,7 +120,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		r = redactReport(r)
 		summary = summarize(r, run.target, run.allowDestructive, names)
 		if run.junitPath != "" {
-			Expect(reporters.GenerateJUnitReport(r, run.junitPath)).To(Succeed(), "writing the JUnit report")
+			Expect(WriteJUnit(summary, run.junitPath)).To(Succeed(), "writing the JUnit report")
 		}
 		if run.reportPath != "" {
 			Expect(WriteSummary(summary, run.reportPath)).To(Succeed(), "writing the summary report")

@@ -239,3 +239,27 @@ func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
 		t.Fatalf("exit %d, %d requests with the header, %d without\n%s", run.exitCode, with.Load(), without.Load(), run.output)
 	}
 }
+
+// A run cut by --ginkgo.timeout has failed nothing: the checks it cut and
+// the ones it never reached could not run, and the exit says so (3).
+func TestSuiteTimeoutIsCouldNotRunExit3(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	srv := startMock(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(100 * time.Millisecond)
+			next.ServeHTTP(w, r)
+		})
+	})
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--ginkgo.timeout", "2s")
+	otark := run.summary.api("otark")
+	if run.exitCode != ExitCouldNotRun || otark.Failed != 0 || otark.CouldNotRun == 0 {
+		t.Fatalf("exit %d, failed %d, could not run %d; want exit 3 and only could-not-run\n%s",
+			run.exitCode, otark.Failed, otark.CouldNotRun, run.output)
+	}
+	for _, c := range otark.Checks {
+		if c.Outcome == OutcomeSkipped && !strings.Contains(c.Reason, "--allow-destructive") {
+			t.Errorf("check %q was cut by the timeout yet reported skipped: %s", c.Check, c.Reason)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -84,6 +85,7 @@ type CheckResult struct {
 	Outcome string   `json:"outcome"`
 	Message string   `json:"message,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
+	Seconds float64  `json:"seconds"`
 }
 
 // summarize turns Ginkgo's report into the published summary.
@@ -115,6 +117,10 @@ func summarize(r types.Report, t *Target, allowDestructive bool, apiNames []stri
 			continue
 		}
 		c := checkResult(spec)
+		if c.Outcome == OutcomeSkipped && c.Reason == notSelectedReason && cutByTimeout(r, spec) {
+			c.Outcome, c.Reason = OutcomeCouldNotRun, ""
+			c.Message = "not reached before the suite timeout (--ginkgo.timeout) ended the run"
+		}
 		api := apiOf(spec.Labels(), apiNames)
 		a, ok := byAPI[api]
 		if !ok {
@@ -159,7 +165,7 @@ const notSelectedReason = "not selected by --ginkgo.focus, --ginkgo.skip or --gi
 
 func checkResult(spec types.SpecReport) CheckResult {
 	labels := spec.Labels()
-	c := CheckResult{Check: spec.FullText(), Labels: labels}
+	c := CheckResult{Check: spec.FullText(), Labels: labels, Seconds: spec.RunTime.Seconds()}
 	for _, l := range labels {
 		switch {
 		case strings.HasPrefix(l, "rule:"):
@@ -187,6 +193,10 @@ func checkResult(spec types.SpecReport) CheckResult {
 		if c.Reason == "" {
 			c.Reason = notSelectedReason
 		}
+	case spec.State == types.SpecStateTimedout:
+		// No check sets a timeout of its own: this is the suite's.
+		c.Outcome = OutcomeCouldNotRun
+		c.Message = "cut by the suite timeout (--ginkgo.timeout): " + spec.Failure.Message
 	case couldNotRun || spec.State.Is(types.SpecStatePanicked|types.SpecStateInterrupted|types.SpecStateAborted):
 		c.Outcome = OutcomeCouldNotRun
 		c.Message = strings.TrimPrefix(spec.Failure.Message, "could not run: ")
@@ -198,6 +208,30 @@ func checkResult(spec types.SpecReport) CheckResult {
 		c.Message = spec.Failure.Message
 	}
 	return c
+}
+
+// cutByTimeout tells a check the suite timeout kept from running from one
+// that --ginkgo.label-filter, focus or skip switched off: Ginkgo reports
+// both as skipped without a reason.
+func cutByTimeout(r types.Report, spec types.SpecReport) bool {
+	if !slices.Contains(r.SpecialSuiteFailureReasons, "Suite Timeout Elapsed") {
+		return false
+	}
+	if ok, err := spec.MatchesLabelFilter(r.SuiteConfig.LabelFilter); err != nil || !ok {
+		return false
+	}
+	text := spec.FullText()
+	for _, skip := range r.SuiteConfig.SkipStrings {
+		if regexp.MustCompile(skip).MatchString(text) {
+			return false
+		}
+	}
+	for _, focus := range r.SuiteConfig.FocusStrings {
+		if regexp.MustCompile(focus).MatchString(text) {
+			return true
+		}
+	}
+	return len(r.SuiteConfig.FocusStrings) == 0
 }
 
 func apiOf(labels, apiNames []string) string {

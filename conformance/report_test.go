@@ -120,7 +120,7 @@ func TestWriteSummaryJSONAndMarkdown(t *testing.T) {
 	}
 }
 
-func TestJUnitReportListsEveryCheck(t *testing.T) {
+func TestJUnitReportHasOneSuitePerAPI(t *testing.T) {
 	t.Parallel()
 	config, _ := mockTargetFile(t)
 	srv := startMock(t, nil)
@@ -135,20 +135,45 @@ func TestJUnitReportListsEveryCheck(t *testing.T) {
 	}
 	var suites struct {
 		Suites []struct {
-			Tests    int `xml:"tests,attr"`
-			Skipped  int `xml:"skipped,attr"`
-			Failures int `xml:"failures,attr"`
+			Name    string `xml:"name,attr"`
+			Tests   int    `xml:"tests,attr"`
+			Skipped int    `xml:"skipped,attr"`
+			Cases   []struct {
+				Name      string    `xml:"name,attr"`
+				Classname string    `xml:"classname,attr"`
+				Skipped   *struct{} `xml:"skipped"`
+				SystemOut string    `xml:"system-out"`
+			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatalf("%v\n%s", err, data)
 	}
-	checks := 0
-	for _, a := range run.summary.APIs {
-		checks += len(a.Checks)
+	if len(suites.Suites) != len(run.summary.APIs) {
+		t.Fatalf("%d testsuites, want one per API (%d)\n%s", len(suites.Suites), len(run.summary.APIs), data)
 	}
-	// One check selected by the filter; every other one is a skipped case.
-	if len(suites.Suites) != 1 || suites.Suites[0].Tests != checks || suites.Suites[0].Failures != 0 || suites.Suites[0].Skipped != checks-1 {
-		t.Fatalf("junit %+v, %d checks\n%s", suites, checks, data)
+	if wd, _ := os.Getwd(); strings.Contains(string(data), wd) {
+		t.Errorf("the JUnit report names a path of this machine (%s)", wd)
+	}
+	ran := 0
+	for i, s := range suites.Suites {
+		a := run.summary.APIs[i]
+		if s.Name != a.API || s.Tests != len(a.Checks) || s.Skipped != a.Skipped {
+			t.Errorf("testsuite %s: %d tests, %d skipped; the summary has %s with %d checks, %d skipped", s.Name, s.Tests, s.Skipped, a.API, len(a.Checks), a.Skipped)
+		}
+		for _, c := range s.Cases {
+			if c.Classname != a.API || c.SystemOut != "" {
+				t.Errorf("testcase %q: classname %q, output %q", c.Name, c.Classname, c.SystemOut)
+			}
+			if c.Skipped == nil {
+				ran++
+				if !strings.HasPrefix(c.Name, "otark/auth-missing-key: ") {
+					t.Errorf("the check that ran is named %q, want its rule ID first", c.Name)
+				}
+			}
+		}
+	}
+	if ran != 1 {
+		t.Errorf("%d checks ran, want the 1 the filter selects\n%s", ran, data)
 	}
 }
