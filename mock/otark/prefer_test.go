@@ -140,3 +140,27 @@ func TestAFaultWinsOverAForcedCode(t *testing.T) {
 		t.Errorf("code=404, fault=503: %d %s", r.status, r.body)
 	}
 }
+
+func TestForcedAnswersNameTheirRuleInTheJournal(t *testing.T) {
+	e := newEnv(t, 0)
+	e.prefer(http.MethodPatch, "/v1/customers/"+custSeed, "code=409", `{}`)
+	e.prefer(http.MethodGet, "/v1/customers", "example=empty", "")
+	e.send(http.MethodGet, "/v1/customers", map[string]string{"Prefer": "code=418"}, nil)
+	r := e.send(http.MethodGet, "/__admin/requests", nil, nil)
+	var journal struct {
+		Requests []struct {
+			Rule string `json:"rule"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal(r.body, &journal); err != nil {
+		t.Fatalf("journal %d %s: %v", r.status, r.body, err)
+	}
+	var rules []string
+	for _, en := range journal.Requests {
+		rules = append(rules, en.Rule)
+	}
+	want := []string{"mock/prefer-refused", "mock/prefer-example", "mock/prefer-code"} // newest first
+	if strings.Join(rules, " ") != strings.Join(want, " ") {
+		t.Errorf("journal rules %v, want %v", rules, want)
+	}
+}
