@@ -15,12 +15,18 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
-// Names of the embedded documents, one per vendor.
+// Names of the embedded documents: one per vendor, and OtarkReads for the
+// operations of Otark's public reference that its seed document lacks (the
+// seed stays verbatim, so they cannot be added to it).
 const (
-	Otark  = "otark"
-	Podero = "podero"
-	Esmart = "esmart"
+	Otark      = "otark"
+	OtarkReads = "otark-reads"
+	Podero     = "podero"
+	Esmart     = "esmart"
 )
+
+// Names lists every embedded document.
+var Names = []string{Otark, OtarkReads, Podero, Esmart}
 
 // Bytes returns the raw OpenAPI document of one vendor.
 func Bytes(name string) ([]byte, error) {

@@ -25,7 +25,7 @@ func printBanner(w io.Writer, base string, h *server.Handler, opts server.Option
 		fmt.Fprintf(w, "chaos: latency %s-%s, fault rate %v of %s, --seed %d\n",
 			c.LatencyMin, c.LatencyMax, c.FaultRate, strings.Join(c.Faults, ","), c.Seed)
 	}
-	fmt.Fprintf(w, "per request: Prefer: delay=300ms | fault=reset|empty|500|503; sessions: X-Gridtwin-Session: NAME\n")
+	fmt.Fprintf(w, "per request: Prefer: delay=300ms | fault=reset|empty|500|503 | code=404 | example=NAME (as the OpenAPI documents allow); sessions: X-Gridtwin-Session: NAME\n")
 	for _, api := range h.APIs() {
 		fmt.Fprintf(w, "\n[%s]\n", api.Name())
 		for _, line := range api.Credentials() {

@@ -173,7 +173,7 @@ func TestAdminNeedsATokenBeyondLoopback(t *testing.T) {
 func TestBannerListsEveryCredentialAndID(t *testing.T) {
 	s := startServe(t, nil, "--addr", "127.0.0.1:0")
 	for _, want := range []string{
-		"otk_demo_write_nordlicht", "otk_demo_readonly_alpenstrom", "cust_r8s9t0u1", "cust_a5p6e7n8",
+		"otk_demo_write_nordlicht", "otk_demo_readonly_alpenstrom", "otk_demo_writeonly_nordlicht", "cust_r8s9t0u1", "cust_a5p6e7n8",
 		"lindental-client", "lindental-secret-7f3k9q", "podero-static-token-alpenstrom",
 		"4f9d2c7a-1b3e-4a6f-8d2c-5e7b9a1c3d20", "a1e5c9d3-2f4b-4c6d-8e0a-1b3c5d7e9f53", "7c2e9f4a-6b1d-4e3a-9f8c-2a4d6b8e0f31",
 		"kari.nordmann", "Vidde-1002", "/__admin/", "/__admin/requests",

@@ -112,13 +112,33 @@ func (a *API) State(ctx context.Context, sess store.Session) (any, error) {
 
 // WriteError answers a failure of the mock itself (a fault, a bad session
 // name, an unavailable store) as Web API answers an error: an HttpError
-// {"Message": message}, the status text when there is no message.
+// {"Message": message}. Without a message (Prefer: code=NNN) it is Web
+// API's own answer for that status, headers and empty bodies included.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
-	if message == "" {
-		message = http.StatusText(status)
+	if message != "" {
+		writeError(w, r, status, message)
+		return
 	}
-	writeError(w, r, status, message)
+	switch status {
+	case http.StatusBadRequest:
+		writeError(w, r, status, msgInvalidRequest)
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
+		writeError(w, r, status, msgDenied)
+	case http.StatusNotFound, http.StatusRequestEntityTooLarge:
+		w.WriteHeader(status) // Web API answers both without a body
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", "GET, PATCH")
+		writeError(w, r, status, fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method))
+	case http.StatusUnsupportedMediaType:
+		writeError(w, r, status, "The request entity's media type 'text/plain' is not supported for this resource.")
+	default:
+		writeError(w, r, status, http.StatusText(status))
+	}
 }
+
+// Specs names the OpenAPI document of the twin's operations.
+func (a *API) Specs() []string { return []string{specs.Esmart} }
 
 // session is the request's session; a handler called outside the server
 // has none and uses the API's own.

@@ -36,7 +36,7 @@ func (a *API) serveCustomer(w http.ResponseWriter, r *http.Request) {
 	u := a.authenticate(r)
 	if u == nil {
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
-		writeError(w, r, http.StatusUnauthorized, "Authorization has been denied for this request.")
+		writeError(w, r, http.StatusUnauthorized, msgDenied)
 		return
 	}
 	id, ok := parseCustomerID(r.URL.Path)

@@ -67,6 +67,7 @@ type call struct {
 	contentType string
 	body        string
 	accept      string
+	prefer      string
 }
 
 type answer struct {
@@ -111,6 +112,9 @@ func (s *testServer) trySend(c call) (answer, error) {
 	}
 	if c.accept != "" {
 		req.Header.Set("Accept", c.accept)
+	}
+	if c.prefer != "" {
+		req.Header.Set("Prefer", c.prefer)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

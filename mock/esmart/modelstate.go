@@ -13,7 +13,10 @@ import (
 // same negotiated formatter as any other result: {"Message": ...}, and for
 // an invalid model also "ModelState", a map from key to messages.
 
-const msgInvalidRequest = "The request is invalid."
+const (
+	msgInvalidRequest = "The request is invalid."
+	msgDenied         = "Authorization has been denied for this request."
+)
 
 type httpError struct {
 	Message    string     `json:"Message"`

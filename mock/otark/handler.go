@@ -23,33 +23,10 @@ const maxBodyBytes = 1 << 20
 // patchCustomer answers PATCH /v1/customers/{customer_id}, checking in the
 // contract's order: auth, scope, rate limit, body, customer, business rules.
 func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
-	keyValue := r.Header.Get("X-Api-Key")
-	key, ok := a.keys[keyValue]
+	key, sess, ok := a.admit(w, r, scopeWrite)
 	if !ok {
-		writeProblem(w, errInvalidAPIKey.problem(r, ""))
 		return
 	}
-	sess := a.session(r)
-	// Every request of a known key counts, the 403s too, and carries the
-	// headers; the scope is still answered before the limit.
-	rate, err := a.takeRate(r.Context(), sess, keyValue, a.now())
-	if err != nil {
-		a.writeStoreError(w, r, err)
-		return
-	}
-	rate.setHeaders(w.Header())
-	if !slices.Contains(key.scopes, scopeWrite) {
-		writeProblem(w, errInsufficientScopes.problem(r,
-			"Missing scope: customers:write. Please create a new API key with the required scopes."))
-		return
-	}
-	if rate.exceeded {
-		w.Header().Set("Retry-After", strconv.Itoa(rate.reset))
-		writeProblem(w, errRateLimitExceeded.problem(r, fmt.Sprintf(
-			"Rate limit of %d requests per %d seconds exceeded. Retry in %d seconds.", rate.limit, int(rateWindow.Seconds()), rate.reset)))
-		return
-	}
-
 	decoded, p := readJSON(w, r)
 	if p != nil {
 		writeProblem(w, p)
@@ -72,15 +49,43 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, p)
 		return
 	}
-	// Called directly: json.Marshal would re-scan and compact what
-	// MarshalJSON returns, a seventh of the whole request in the profile.
-	body, err := updated.MarshalJSON()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	writeCustomer(w, updated)
+}
+
+// admit runs the checks every operation starts with, in the contract's
+// order: the key (401), the rate-limit count, the scope (403), the limit
+// (429). It answers when the request stops there.
+func (a *API) admit(w http.ResponseWriter, r *http.Request, scope string) (apiKey, store.Session, bool) {
+	keyValue := r.Header.Get("X-Api-Key")
+	key, ok := a.keys[keyValue]
+	if !ok {
+		writeProblem(w, errInvalidAPIKey.problem(r, ""))
+		return apiKey{}, nil, false
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(body)
+	sess := a.session(r)
+	// Every request of a known key counts, the 403s too, and carries the
+	// headers; the scope is still answered before the limit.
+	rate, err := a.takeRate(r.Context(), sess, keyValue, a.now())
+	if err != nil {
+		a.writeStoreError(w, r, err)
+		return apiKey{}, nil, false
+	}
+	rate.setHeaders(w.Header())
+	if !slices.Contains(key.scopes, scope) {
+		writeProblem(w, errInsufficientScopes.problem(r, missingScope(scope)))
+		return apiKey{}, nil, false
+	}
+	if rate.exceeded {
+		w.Header().Set("Retry-After", strconv.Itoa(rate.reset))
+		writeProblem(w, errRateLimitExceeded.problem(r, fmt.Sprintf(
+			"Rate limit of %d requests per %d seconds exceeded. Retry in %d seconds.", rate.limit, int(rateWindow.Seconds()), rate.reset)))
+		return apiKey{}, nil, false
+	}
+	return key, sess, true
+}
+
+func missingScope(scope string) string {
+	return "Missing scope: " + scope + ". Please create a new API key with the required scopes."
 }
 
 // errRefused stops a store update whose rules failed; the problem to
@@ -171,9 +176,11 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 	return decoded, nil
 }
 
-// methodNotAllowed answers any other method on the customer path, before
-// auth, as a router does.
-func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", http.MethodPatch)
-	writeProblem(w, errMethodNotAllowed.problem(r, fmt.Sprintf("Method %s is not allowed. Allowed: PATCH.", r.Method)))
+// methodNotAllowed answers any other method on a path, before auth, as a
+// router does; allow lists the path's methods.
+func methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeProblem(w, errMethodNotAllowed.problem(r, fmt.Sprintf("Method %s is not allowed. Allowed: %s.", r.Method, allow)))
+	})
 }

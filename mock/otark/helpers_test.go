@@ -23,6 +23,8 @@ import (
 const (
 	keyWrite        = "otk_demo_write_nordlicht"
 	keyReadOnly     = "otk_demo_readonly_nordlicht"
+	keyWriteOnly    = "otk_demo_writeonly_nordlicht" // customers:write without customers:read
+	keyForeignRead  = "otk_demo_readonly_alpenstrom"
 	keyForeignWrite = "otk_demo_write_alpenstrom"
 
 	custSeed        = "cust_r8s9t0u1" // active, 11YSOLARDACH--A/DE_AMPRION
@@ -38,14 +40,20 @@ const (
 var start = time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
 
 // specValidator checks every response the tests receive against
-// specs/otark.yaml; built once per test binary.
-var specValidator = sync.OnceValue(func() validator.Validator {
-	d, err := specs.Load(specs.Otark)
+// specs/otark.yaml, and readsValidator every answer to a GET against
+// specs/otark-reads.yaml; built once per test binary.
+var (
+	specValidator  = sync.OnceValue(func() validator.Validator { return loadValidator(specs.Otark) })
+	readsValidator = sync.OnceValue(func() validator.Validator { return loadValidator(specs.OtarkReads) })
+)
+
+func loadValidator(name string) validator.Validator {
+	d, err := specs.Load(name)
 	if err != nil {
 		panic(err)
 	}
 	return d.Validator
-})
+}
 
 type fakeClock struct {
 	mu  sync.Mutex
@@ -93,6 +101,20 @@ type response struct {
 // do sends one request and checks the answer against the spec.
 func (e *env) do(method, path string, header map[string]string, body []byte) response {
 	e.t.Helper()
+	r := e.send(method, path, header, body)
+	switch {
+	case method == http.MethodGet && strings.HasPrefix(path, "/v1/"):
+		checkReadAgainstSpec(e.t, path, r)
+	case strings.HasPrefix(path, "/v1/") && method != http.MethodOptions:
+		checkAgainstSpec(e.t, path, r)
+	}
+	return r
+}
+
+// send sends one request and checks nothing: for the mock's own answers,
+// which no vendor spec describes.
+func (e *env) send(method, path string, header map[string]string, body []byte) response {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
@@ -109,11 +131,7 @@ func (e *env) do(method, path string, header map[string]string, body []byte) res
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	r := response{status: resp.StatusCode, header: resp.Header, body: got}
-	if strings.HasPrefix(path, "/v1/") && method != http.MethodOptions {
-		checkAgainstSpec(e.t, path, r)
-	}
-	return r
+	return response{status: resp.StatusCode, header: resp.Header, body: got}
 }
 
 // patch sends a JSON PATCH to a customer.
@@ -160,6 +178,48 @@ func checkAgainstSpec(t testing.TB, path string, r response) {
 	if ok, errs := specValidator().ValidateHttpResponse(req, resp); !ok {
 		for _, e := range errs {
 			t.Errorf("response %d to %s does not match the spec: %s: %s", r.status, path, e.Message, e.Reason)
+			for _, s := range e.SchemaValidationErrors {
+				t.Errorf("  at %s: %s", s.FieldPath, s.Reason)
+			}
+		}
+		t.Logf("body: %s", r.body)
+	}
+}
+
+// documentedReads are the statuses specs/otark-reads.yaml lists per read.
+var documentedReads = map[string]map[int]bool{
+	"list": {200: true, 400: true, 401: true, 403: true, 429: true},
+	"get":  {200: true, 401: true, 403: true, 404: true, 429: true},
+}
+
+// checkReadAgainstSpec validates the answer to a GET with the reads'
+// document. Every status a read answers is documented there, so unlike
+// checkAgainstSpec nothing is relabelled: an undocumented status fails.
+func checkReadAgainstSpec(t testing.TB, target string, r response) {
+	t.Helper()
+	path, _, _ := strings.Cut(target, "?")
+	op := "get"
+	switch {
+	case path == customersPath:
+		op = "list"
+	case !customerRoute.MatchString(path):
+		// Answered by the customer read, as checkAgainstSpec explains.
+		target = "/v1/customers/unmatched"
+	}
+	if !documentedReads[op][r.status] {
+		t.Errorf("GET %s answered %d, which specs/otark-reads.yaml does not document: %s", target, r.status, r.body)
+		return
+	}
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	resp := &http.Response{
+		StatusCode: r.status,
+		Header:     r.header.Clone(),
+		Body:       io.NopCloser(bytes.NewReader(r.body)),
+		Request:    req,
+	}
+	if ok, errs := readsValidator().ValidateHttpResponse(req, resp); !ok {
+		for _, e := range errs {
+			t.Errorf("response %d to GET %s does not match specs/otark-reads.yaml: %s: %s", r.status, target, e.Message, e.Reason)
 			for _, s := range e.SchemaValidationErrors {
 				t.Errorf("  at %s: %s", s.FieldPath, s.Reason)
 			}

@@ -1,6 +1,8 @@
 // Package otark is the twin of Otark's BRP API: PATCH /v1/customers/{id}
-// with Otark's tenancy, scopes, rate limit, problem+json dialect and the
-// prose rules of its docs. Request schemas come from specs/otark.yaml.
+// and the reads beside it (GET of one customer and of the list) with
+// Otark's tenancy, scopes, rate limit, problem+json dialect and the prose
+// rules of its docs. Request schemas come from specs/otark.yaml and
+// specs/otark-reads.yaml.
 package otark
 
 import (
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/store"
+	"github.com/gridtwin/gridtwin/specs"
 )
 
 const (
@@ -23,6 +27,7 @@ const (
 	defaultRateLimit = 300
 	customerPath     = "/v1/customers/{customer_id}"
 	customerPrefix   = "/v1/customers/"
+	customerMethods  = "GET, PATCH"
 )
 
 // Options tune the mock.
@@ -149,8 +154,10 @@ type API struct {
 	brps      []*brp
 	keys      map[string]apiKey
 	validator *requestValidator
-	rateLimit int
-	customers *store.Table[customerRecord]
+	// listValidator checks GET /v1/customers queries (specs/otark-reads.yaml).
+	listValidator *queryValidator
+	rateLimit     int
+	customers     *store.Table[customerRecord]
 	// solo is the session of a handler called outside the server (a
 	// benchmark on the bare router): the server always opens one.
 	solo store.Session
@@ -167,6 +174,14 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	reads, err := specs.Load(specs.OtarkReads)
+	if err != nil {
+		return nil, err
+	}
+	lv, err := newQueryValidator(reads, customersPath)
+	if err != nil {
+		return nil, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -176,11 +191,12 @@ func New(fsys fs.FS, opts Options) (*API, error) {
 		limit = defaultRateLimit
 	}
 	a := &API{
-		now:       now,
-		fixtures:  f,
-		keys:      map[string]apiKey{},
-		validator: v,
-		rateLimit: limit,
+		now:           now,
+		fixtures:      f,
+		keys:          map[string]apiKey{},
+		validator:     v,
+		listValidator: lv,
+		rateLimit:     limit,
 	}
 	for _, fb := range f.BRPs {
 		b := &brp{id: fb.ID, name: fb.Name, balanceGroups: map[string][]string{}}
@@ -214,8 +230,8 @@ func (a *API) fixtureCustomers() map[string]customerRecord {
 // Name is the vendor's short name.
 func (a *API) Name() string { return "otark" }
 
-// Register adds PATCH /v1/customers/{customer_id} and a 405 for every other
-// method on that path. Any other path under the prefix (a trailing slash, a
+// Register adds PATCH and GET /v1/customers/{customer_id}, GET
+// /v1/customers, and a 405 for every other method on those paths. Any other path under the prefix (a trailing slash, a
 // sub-path, an id with an encoded slash) is handled the same way: Otark's
 // Node server answers every error as problem+json, never a router's plain
 // text, so such a path passes auth, rate limit and body checks and then is
@@ -223,10 +239,14 @@ func (a *API) Name() string { return "otark" }
 // fixtures refuse an empty id). These routes come after the real ones so
 // they only catch what those miss.
 func (a *API) Register(r *mux.Router) {
-	r.HandleFunc(customerPath, a.patchCustomer).Methods("PATCH")
-	r.HandleFunc(customerPath, methodNotAllowed)
-	r.PathPrefix(customerPrefix).HandlerFunc(a.patchCustomer).Methods("PATCH")
-	r.PathPrefix(customerPrefix).HandlerFunc(methodNotAllowed)
+	r.HandleFunc(customersPath, a.listCustomers).Methods(http.MethodGet)
+	r.Handle(customersPath, methodNotAllowed(http.MethodGet))
+	r.HandleFunc(customerPath, a.patchCustomer).Methods(http.MethodPatch)
+	r.HandleFunc(customerPath, a.getCustomer).Methods(http.MethodGet)
+	r.Handle(customerPath, methodNotAllowed(customerMethods))
+	r.PathPrefix(customerPrefix).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
+	r.PathPrefix(customerPrefix).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
+	r.PathPrefix(customerPrefix).Handler(methodNotAllowed(customerMethods))
 }
 
 // State is the customers of every BRP, BRPs in fixture order and customers
@@ -264,7 +284,7 @@ func (a *API) State(ctx context.Context, sess store.Session) (any, error) {
 
 // Credentials lists the demo keys and customers of the fixtures.
 func (a *API) Credentials() []string {
-	var lines []string
+	lines := []string{"GET /v1/customers and GET /v1/customers/{id} need customers:read; PATCH /v1/customers/{id} customers:write"}
 	for _, b := range a.fixtures.BRPs {
 		for _, k := range b.APIKeys {
 			lines = append(lines, fmt.Sprintf("X-Api-Key: %s  brp=%s  scopes=%s", k.Key, b.ID, strings.Join(k.Scopes, ",")))

@@ -2,10 +2,13 @@ package otark
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gridtwin/gridtwin/mock/store"
+	"github.com/gridtwin/gridtwin/specs"
 )
 
 const problemTypeBase = "https://brp.otark.team/errors/"
@@ -85,8 +88,16 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 
 // WriteError answers a failure of the mock itself (a fault, a bad session
 // name, an unavailable store) as a problem whose slug is the status text:
-// 503 is service_unavailable, "Service Unavailable".
+// 503 is service_unavailable, "Service Unavailable". Without a message
+// (Prefer: code=NNN) a status the contract knows is its problem, as the
+// spec's examples show it.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if message == "" {
+		if p := a.usualProblem(w, r, status); p != nil {
+			writeProblem(w, p)
+			return
+		}
+	}
 	text := http.StatusText(status)
 	kind := problemKind{strings.ReplaceAll(strings.ToLower(text), " ", "_"), text, status}
 	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
@@ -109,3 +120,33 @@ func (a *API) session(r *http.Request) store.Session {
 	}
 	return a.solo
 }
+
+// usualProblem is the problem Otark answers for status, nil for a status
+// the contract has no problem for. A 409 is the spec's example conflict.
+func (a *API) usualProblem(w http.ResponseWriter, r *http.Request, status int) *Problem {
+	scope := scopeWrite
+	if r.Method == http.MethodGet {
+		scope = scopeRead
+	}
+	switch status {
+	case http.StatusBadRequest:
+		return errValidation.problem(r, "")
+	case http.StatusUnauthorized:
+		return errInvalidAPIKey.problem(r, "")
+	case http.StatusForbidden:
+		return errInsufficientScopes.problem(r, missingScope(scope))
+	case http.StatusNotFound:
+		return errCustomerNotFound.problem(r, "")
+	case http.StatusConflict:
+		return alreadyInStatus("active").problem(r, "")
+	case http.StatusTooManyRequests:
+		reset := int(rateWindow.Seconds())
+		w.Header().Set("Retry-After", strconv.Itoa(reset))
+		return errRateLimitExceeded.problem(r, fmt.Sprintf(
+			"Rate limit of %d requests per %d seconds exceeded. Retry in %d seconds.", a.rateLimit, reset, reset))
+	}
+	return nil
+}
+
+// Specs names the OpenAPI documents of the twin's operations.
+func (a *API) Specs() []string { return []string{specs.Otark, specs.OtarkReads} }

@@ -35,9 +35,9 @@ func TestUnmatchedCustomerPathsCheckInOrder(t *testing.T) {
 	e := newEnv(t, 0)
 	for _, path := range unmatchedCustomerPaths {
 		t.Run(path, func(t *testing.T) {
-			r := e.do(http.MethodGet, path, map[string]string{"X-Api-Key": keyWrite}, nil)
-			if r.header.Get("Allow") != http.MethodPatch {
-				t.Errorf("405 Allow = %q, want PATCH", r.header.Get("Allow"))
+			r := e.do(http.MethodDelete, path, map[string]string{"X-Api-Key": keyWrite}, nil)
+			if r.header.Get("Allow") != "GET, PATCH" {
+				t.Errorf("405 Allow = %q, want GET, PATCH", r.header.Get("Allow"))
 			}
 			wantProblem(t, r, 405, "method_not_allowed", "Method Not Allowed", path)
 

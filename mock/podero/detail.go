@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gridtwin/gridtwin/mock/store"
+	"github.com/gridtwin/gridtwin/specs"
 )
 
 // fieldError is one entry of pydantic v2's error list as django-ninja renders
@@ -56,13 +57,49 @@ func valueError(loc []any, message string) fieldError {
 
 // WriteError answers a failure of the mock itself (a fault, a bad session
 // name, an unavailable store) as django-ninja answers an error:
-// {"detail": message}, the status text when there is no message.
-func (a *API) WriteError(w http.ResponseWriter, _ *http.Request, status int, message string) {
-	if message == "" {
-		message = http.StatusText(status)
+// {"detail": message}. Without a message (Prefer: code=NNN) it is the
+// answer the framework gives for that status: its usual detail, pydantic's
+// error list for a 422, OAuth's error on the token endpoint.
+func (a *API) WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if message != "" {
+		writeDetail(w, status, message)
+		return
 	}
-	writeDetail(w, status, message)
+	if r.URL.Path == tokenPath {
+		writeOAuthError(w, status)
+		return
+	}
+	switch status {
+	case http.StatusBadRequest:
+		writeDetail(w, status, detailCannotParse)
+	case http.StatusUnauthorized:
+		writeDetail(w, status, detailUnauthorized)
+	case http.StatusForbidden:
+		writeDetail(w, status, detailForbidden)
+	case http.StatusNotFound:
+		writeDetail(w, status, detailNotFound)
+	case http.StatusUnprocessableEntity:
+		writeValidation(w, []fieldError{{Type: "missing", Loc: []any{"body", "payload"}, Msg: "Field required"}})
+	default:
+		writeDetail(w, status, http.StatusText(status))
+	}
 }
+
+// writeOAuthError is django-oauth-toolkit's answer for status.
+func writeOAuthError(w http.ResponseWriter, status int) {
+	switch status {
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_client"`)
+		writeJSON(w, status, oauthError{Error: "invalid_client"})
+	case http.StatusBadRequest:
+		writeJSON(w, status, oauthError{Error: "unsupported_grant_type"})
+	default:
+		writeDetail(w, status, http.StatusText(status))
+	}
+}
+
+// Specs names the OpenAPI document of the twin's operations.
+func (a *API) Specs() []string { return []string{specs.Podero} }
 
 // writeStoreError answers an error of the state store.
 func (a *API) writeStoreError(w http.ResponseWriter, r *http.Request, err error) {

@@ -10,7 +10,8 @@ import (
 )
 
 // vendorLayers runs before every vendor route's handler: it names the API
-// for the journal, opens the request's session, reads the Prefer header and applies latency and faults.
+// for the journal, opens the request's session, reads the Prefer header, applies latency
+// and faults, and answers a forced code or example instead of the handler.
 // Admin routes pass through untouched.
 func (h *Handler) vendorLayers(rt *routing) mux.MiddlewareFunc {
 	return func(next http.Handler) http.Handler {
@@ -30,7 +31,7 @@ func (h *Handler) vendorLayers(rt *routing) mux.MiddlewareFunc {
 				refusePreference(w, r, err)
 				return
 			}
-			if h.chaos.apply(w, r, api, prefs) {
+			if h.chaos.apply(w, r, api, prefs) && !h.force(w, r, api, prefs) {
 				next.ServeHTTP(w, r)
 			}
 		})

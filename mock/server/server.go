@@ -43,6 +43,7 @@ type Handler struct {
 	opts    Options
 	journal *journal.Journal
 	chaos   *chaos
+	specs   *specBook
 	started time.Time
 	// store holds every API's state, per session; a reset is the store's.
 	store store.Store
@@ -73,7 +74,7 @@ func NewWith(opts Options, apis ...API) *Handler {
 	if st == nil {
 		st = store.NewMemory(store.Options{})
 	}
-	h := &Handler{opts: opts, journal: j, chaos: newChaos(opts.Chaos), started: time.Now(), store: st}
+	h := &Handler{opts: opts, journal: j, chaos: newChaos(opts.Chaos), specs: &specBook{}, started: time.Now(), store: st}
 	h.Replace(apis...)
 	return h
 }

@@ -1,0 +1,91 @@
+package esmart
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func (s *testServer) adminState() string {
+	s.t.Helper()
+	a := s.send(call{method: http.MethodGet, path: "/__admin/state"})
+	if a.status != http.StatusOK {
+		s.t.Fatalf("admin state: %d", a.status)
+	}
+	return string(a.body)
+}
+
+func wantRefused(t *testing.T, a answer, mentions ...string) {
+	t.Helper()
+	var body struct {
+		Error string `json:"gridtwin_error"`
+	}
+	if a.status != http.StatusBadRequest || json.Unmarshal(a.body, &body) != nil || body.Error == "" {
+		t.Fatalf("status %d %s, want the mock's 400 refusal", a.status, a.body)
+	}
+	for _, m := range mentions {
+		if !strings.Contains(body.Error, m) {
+			t.Errorf("refusal %q does not mention %q", body.Error, m)
+		}
+	}
+}
+
+// A PATCH that would change kari's customer if it ran.
+const changingBody = `{"PhoneNumber":"4799999999"}`
+
+func TestPreferCodeAnswersWebAPIsBodiesAndChangesNothing(t *testing.T) {
+	s := newServer(t)
+	before := s.adminState()
+	patch := func(prefer string) answer {
+		return s.do(call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari,
+			contentType: "application/json", body: changingBody, prefer: prefer})
+	}
+	for code, message := range map[int]string{
+		400: "The request is invalid.",
+		401: "Authorization has been denied for this request.",
+		405: "The requested resource does not support http method 'PATCH'.",
+		415: "The request entity's media type 'text/plain' is not supported for this resource.",
+	} {
+		a := patch("code=" + itoa(code))
+		a.expectStatus(t, code)
+		if got := a.error(t).Message; got != message {
+			t.Errorf("code=%d: Message %q, want %q", code, got, message)
+		}
+	}
+	if a := patch("code=401"); !strings.HasPrefix(a.header.Get("WWW-Authenticate"), "Basic") {
+		t.Errorf("forced 401 WWW-Authenticate = %q", a.header.Get("WWW-Authenticate"))
+	}
+	if a := patch("code=405"); a.header.Get("Allow") != "GET, PATCH" {
+		t.Errorf("forced 405 Allow = %q", a.header.Get("Allow"))
+	}
+	for _, code := range []int{404, 413} {
+		if a := patch("code=" + itoa(code)); a.status != code || len(a.body) != 0 {
+			t.Errorf("code=%d: %d with body %q, want an empty body", code, a.status, a.body)
+		}
+	}
+	if c := patch("code=200").customer(t); c.CustomerID == 0 {
+		t.Errorf("forced 200: %+v", c)
+	}
+	if after := s.adminState(); after != before {
+		t.Errorf("forced answers changed the state:\nbefore %s\nafter  %s", before, after)
+	}
+	if patch("").status != http.StatusOK || s.adminState() == before {
+		t.Error("the real PATCH changed nothing: the test's body proves nothing")
+	}
+}
+
+func TestPreferCodeOrExampleTheOperationCannotAnswerIsRefused(t *testing.T) {
+	s := newServer(t)
+	before := s.adminState()
+	get := func(prefer string) answer {
+		return s.send(call{method: http.MethodGet, path: pathOf(kari.customerID), auth: &kari, prefer: prefer})
+	}
+	wantRefused(t, get("code=415"), "GET /api/customers/{customerId}", "200, 400, 401, 404, 405")
+	wantRefused(t, get("code=503"), "fault=500|503")
+	wantRefused(t, get("example=kari"), "example=kari", "names no examples")
+	wantRefused(t, s.send(call{method: http.MethodDelete, path: pathOf(kari.customerID), prefer: "code=404"}), "no operation")
+	if after := s.adminState(); after != before {
+		t.Error("refused preferences changed the state")
+	}
+}
