@@ -446,3 +446,15 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 		fmt.Fprintf(b, "  %s: %s\n", redact(k), v)
 	}
 }
+
+// canonicalInstant spells an RFC 3339 date-time one way (UTC, fractional
+// seconds only when there are any), so that `2026-01-10T09:00:00Z`,
+// `2026-01-10T09:00:00.000Z` and `2026-01-10T10:00:00+01:00` compare equal.
+// Anything else is returned as it is: the spec's validator judges formats.
+func canonicalInstant(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}

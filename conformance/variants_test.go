@@ -46,7 +46,6 @@ var variants = []variant{
 	},
 	{
 		name: "otark: each answer spells the same instant another way", api: "otark",
-		pending: "fix pending",
 		wrap:    func(_ *Target, next http.Handler) http.Handler { return respellTimes(next, spellByAnswer) },
 	},
 	{
