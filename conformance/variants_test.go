@@ -46,7 +46,7 @@ var variants = []variant{
 	},
 	{
 		name: "otark: each answer spells the same instant another way", api: "otark",
-		wrap:    func(_ *Target, next http.Handler) http.Handler { return respellTimes(next, spellByAnswer) },
+		wrap: func(_ *Target, next http.Handler) http.Handler { return respellTimes(next, spellByAnswer) },
 	},
 	{
 		name: "otark: extra members in the customer, one of them changing on every answer", api: "otark",
