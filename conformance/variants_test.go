@@ -207,12 +207,10 @@ var variants = []variant{
 	},
 	{
 		name: "podero: each answer spells the same instant another way", api: "podero",
-		pending: "fix pending",
-		wrap:    func(_ *Target, next http.Handler) http.Handler { return respellTimes(next, spellByAnswer) },
+		wrap: func(_ *Target, next http.Handler) http.Handler { return respellTimes(next, spellByAnswer) },
 	},
 	{
 		name: "podero: extra members in contracts, updated_at changing on every answer", api: "podero",
-		pending: "fix pending",
 		wrap: func(_ *Target, next http.Handler) http.Handler {
 			var n atomic.Int64
 			extra := func(c map[string]any) {
@@ -260,7 +258,6 @@ var variants = []variant{
 	},
 	{
 		name: "podero: the list in django-ninja's paginated envelope", api: "podero",
-		pending: "fix pending",
 		wrap: func(_ *Target, next http.Handler) http.Handler {
 			return editJSON(next, func(r *http.Request, rec *httptest.ResponseRecorder, body any) any {
 				if list, ok := body.([]any); ok && r.Method == http.MethodGet && rec.Code == http.StatusOK {
@@ -324,7 +321,6 @@ var variants = []variant{
 	},
 	{
 		name: "podero: the token endpoint takes only the form body, and answers other [C] values", api: "podero",
-		pending: "fix pending",
 		wrap: func(_ *Target, next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path != poderoTokenPath {
