@@ -16,6 +16,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	liberrors "github.com/pb33f/libopenapi-validator/errors"
 
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -42,6 +43,11 @@ type Client struct {
 	// client adds every credential header it sends and every token it is
 	// given.
 	Secrets []string
+
+	// Reconstructed are the spec's constraints no seed states
+	// (specs.Reconstructed): the validator's complaints about them are
+	// notes, never failures.
+	Reconstructed []string
 
 	// health is shared by copies of the client (a check may copy it to
 	// send one request unvalidated): the server is one server.
@@ -325,6 +331,9 @@ func (c *Client) validate(x *Exchange) {
 	if ok || len(errs) == 0 {
 		return
 	}
+	if errs = c.withoutReconstructed(errs); len(errs) == 0 {
+		return
+	}
 	var b strings.Builder
 	for _, e := range errs {
 		fmt.Fprintf(&b, "  - %s", e.Message)
@@ -354,6 +363,41 @@ func (c *Client) validate(x *Exchange) {
 	// is not part of what went wrong.
 	found := strings.NewReplacer(specURL.EscapedPath(), "{path}", specURL.Path, "{path}").Replace(b.String())
 	c.findings.record(fmt.Sprintf("%s answer %d to %s\n%s", c.API, x.Status(), x.Request.Method, found), x)
+}
+
+// withoutReconstructed drops the schema failures at constraints the spec
+// marks as reconstructed, and the errors left with none; each dropped one
+// is noted in the check's steps.
+func (c *Client) withoutReconstructed(errs []*liberrors.ValidationError) []*liberrors.ValidationError {
+	if len(c.Reconstructed) == 0 {
+		return errs
+	}
+	var kept []*liberrors.ValidationError
+	for _, e := range errs {
+		var real []*liberrors.SchemaValidationFailure
+		for _, f := range e.SchemaValidationErrors {
+			if c.isReconstructed(f.KeywordLocation) {
+				By(fmt.Sprintf("note: %s: %s [schema %s]; a reconstructed constraint, not a failure", f.FieldPath, f.Reason, f.KeywordLocation))
+				continue
+			}
+			real = append(real, f)
+		}
+		if len(e.SchemaValidationErrors) > 0 && len(real) == 0 {
+			continue
+		}
+		e.SchemaValidationErrors = real
+		kept = append(kept, e)
+	}
+	return kept
+}
+
+func (c *Client) isReconstructed(keywordLocation string) bool {
+	for _, suffix := range c.Reconstructed {
+		if strings.HasSuffix(keywordLocation, suffix) || (strings.HasSuffix(suffix, "/") && strings.Contains(keywordLocation+"/", suffix)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Status is the response's status code.
@@ -451,4 +495,16 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 		}
 		fmt.Fprintf(b, "  %s: %s\n", redact(k), v)
 	}
+}
+
+// canonicalInstant spells an RFC 3339 date-time one way (UTC, fractional
+// seconds only when there are any), so that `2026-01-10T09:00:00Z`,
+// `2026-01-10T09:00:00.000Z` and `2026-01-10T10:00:00+01:00` compare equal.
+// Anything else is returned as it is: the spec's validator judges formats.
+func canonicalInstant(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }

@@ -82,6 +82,13 @@ func customerOf(x *Exchange) otarkCustomer {
 	GinkgoHelper()
 	var c otarkCustomer
 	x.DecodeJSON(&c)
+	// Instants are compared as instants: a server may spell the same one
+	// differently from one answer to the next.
+	c.AssignedAt, c.CreatedAt = canonicalInstant(c.AssignedAt), canonicalInstant(c.CreatedAt)
+	if c.ActivatedAt != nil {
+		at := canonicalInstant(*c.ActivatedAt)
+		c.ActivatedAt = &at
+	}
 	return c
 }
 

@@ -127,6 +127,10 @@ func (e *Env) prepare() {
 		e.clientErr = err
 		return
 	}
+	if client.Reconstructed, err = specs.Reconstructed(e.API.Spec); err != nil {
+		e.clientErr = err
+		return
+	}
 	client.Header, client.Secrets = c.Header, c.Secrets
 	if client.Header == nil {
 		client.Header = make(map[string][]string)

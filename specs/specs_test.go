@@ -2,6 +2,7 @@ package specs
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,5 +56,18 @@ func TestOtarkReadsSharesTheSeedsComponents(t *testing.T) {
 				t.Errorf("components.%s.%s of %s differs from the seed's", section, name, OtarkReads)
 			}
 		}
+	}
+}
+
+func TestReconstructedNamesTheMarkedKeywords(t *testing.T) {
+	got, err := Reconstructed(Esmart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got, "/properties/BirthDate/format") {
+		t.Fatalf("Reconstructed(esmart) = %q, want /properties/BirthDate/format among them", got)
+	}
+	if got, _ := Reconstructed(Otark); len(got) != 0 {
+		t.Errorf("otark is the seed verbatim, yet has reconstructed constraints %q", got)
 	}
 }
