@@ -2,7 +2,6 @@ package otark
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 
 	"github.com/gridtwin/gridtwin/mock/store"
 )
@@ -38,7 +39,7 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, p)
 		return
 	}
-	update := parseUpdate(decoded.(map[string]any))
+	update := parseUpdate(decoded.(*jsonparse.Object))
 
 	updated, p, err := a.updateCustomer(r, sess, key.brp, mux.Vars(r)["customer_id"], update)
 	if err != nil {
@@ -144,6 +145,12 @@ func (a *API) applyUpdate(r *http.Request, b *brp, rec *customerRecord, u custom
 	return nil
 }
 
+// nodeJSON is JSON.parse's rules, as Otark's server is Node: a number past
+// float64 is Infinity, a lone surrogate stays one, no depth limit of its own
+// (the decoder is iterative), and objects keep their keys in body order for
+// Zod's order of issues.
+var nodeJSON = jsonparse.Options{OverflowToInfinity: true, KeepLoneSurrogates: true, Ordered: true}
+
 // readJSON reads and parses the body, answering 415, 413 or 400
 // invalid_json when it cannot.
 func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
@@ -169,8 +176,8 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 	if !utf8.Valid(raw) {
 		return nil, errInvalidJSON.problem(r, "The request body is not valid UTF-8.")
 	}
-	var decoded any
-	if err := json.Unmarshal(raw, &decoded); err != nil {
+	decoded, err := jsonparse.Decode(raw, nodeJSON)
+	if err != nil {
 		return nil, errInvalidJSON.problem(r, "The request body is not valid JSON: "+err.Error())
 	}
 	return decoded, nil

@@ -1,6 +1,10 @@
 package otark
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+)
 
 // customerUpdate is a validated PATCH body. A nil field was absent and
 // leaves the customer's value alone.
@@ -13,23 +17,24 @@ type customerUpdate struct {
 
 // parseUpdate reads a body the validator has accepted, so every present
 // field has its schema's type.
-func parseUpdate(body map[string]any) customerUpdate {
+func parseUpdate(body *jsonparse.Object) customerUpdate {
 	var u customerUpdate
-	if s, ok := body["status"].(string); ok {
+	get := func(o *jsonparse.Object, key string) any { v, _ := o.Get(key); return v }
+	if s, ok := get(body, "status").(string); ok {
 		u.status = &s
 	}
-	if bg, ok := body["balance_group"].(map[string]any); ok {
-		eic, _ := bg["eic"].(string)
-		tso, _ := bg["tso"].(string)
+	if bg, ok := get(body, "balance_group").(*jsonparse.Object); ok {
+		eic, _ := get(bg, "eic").(string)
+		tso, _ := get(bg, "tso").(string)
 		u.balanceGroup = &BalanceGroup{EIC: eic, TSO: tso}
 	}
-	if md, ok := body["metadata"].(map[string]any); ok {
-		u.metadata = make(map[string]*string, len(md))
-		for k, v := range md {
-			if s, ok := v.(string); ok {
-				u.metadata[k] = &s
+	if md, ok := get(body, "metadata").(*jsonparse.Object); ok {
+		u.metadata = make(map[string]*string, len(md.Members))
+		for _, m := range md.Members {
+			if s, ok := m.Value.(string); ok {
+				u.metadata[m.Key] = &s
 			} else {
-				u.metadata[k] = nil
+				u.metadata[m.Key] = nil
 			}
 		}
 	}

@@ -139,7 +139,20 @@ func TestValidationErrors(t *testing.T) {
 		{"metadata value number", `{"metadata":{"region":5}}`,
 			[]FieldError{fe("metadata.region", "invalid_type", "Expected string, received number")}},
 		{"metadata value object and boolean", `{"metadata":{"b":{},"a":true}}`,
-			[]FieldError{fe("metadata.a", "invalid_type", "Expected string, received boolean"), fe("metadata.b", "invalid_type", "Expected string, received object")}},
+			[]FieldError{fe("metadata.b", "invalid_type", "Expected string, received object"), fe("metadata.a", "invalid_type", "Expected string, received boolean")}},
+		// Zod's record walks JavaScript's property order: array indices
+		// ascending, then the rest in body order.
+		{"metadata integer-like keys first", `{"metadata":{"b":1,"10":1,"01":1,"2":1,"4294967295":1,"4294967294":1}}`,
+			[]FieldError{fe("metadata.2", "invalid_type", "Expected string, received number"), fe("metadata.10", "invalid_type", "Expected string, received number"),
+				fe("metadata.4294967294", "invalid_type", "Expected string, received number"), fe("metadata.b", "invalid_type", "Expected string, received number"),
+				fe("metadata.01", "invalid_type", "Expected string, received number"), fe("metadata.4294967295", "invalid_type", "Expected string, received number")}},
+		// JSON.parse reads a number past float64 as Infinity: a number.
+		{"number past float64", `{"status":1e400,"metadata":{"a":-1e400}}`,
+			[]FieldError{fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"), fe("metadata.a", "invalid_type", "Expected string, received number")}},
+		// JSON.parse has no depth limit of its own: nesting up to the body
+		// limit is a value like any other.
+		{"deeply nested metadata value", `{"metadata":{"a":` + strings.Repeat("[", 524000) + strings.Repeat("]", 524000) + `}}`,
+			[]FieldError{fe("metadata.a", "invalid_type", "Expected string, received array")}},
 		{"metadata array", `{"metadata":[]}`,
 			[]FieldError{fe("metadata", "invalid_type", "Expected object, received array")}},
 		{"metadata null", `{"metadata":null}`,
@@ -158,22 +171,22 @@ func TestValidationErrors(t *testing.T) {
 			[]FieldError{fe("balance_group.region", "unknown_field", "Unrecognized key(s) in object: 'region'")}},
 		{"read-only fields", `{"id":"x","name":"y","assigned_at":"2026-01-01T00:00:00Z","activated_at":null,"created_at":1}`,
 			[]FieldError{
-				fe("activated_at", "read_only_field", "'activated_at' is read-only and cannot be updated"),
-				fe("assigned_at", "read_only_field", "'assigned_at' is read-only and cannot be updated"),
-				fe("created_at", "read_only_field", "'created_at' is read-only and cannot be updated"),
 				fe("id", "read_only_field", "'id' is read-only and cannot be updated"),
 				fe("name", "read_only_field", "'name' is read-only and cannot be updated"),
+				fe("assigned_at", "read_only_field", "'assigned_at' is read-only and cannot be updated"),
+				fe("activated_at", "read_only_field", "'activated_at' is read-only and cannot be updated"),
+				fe("created_at", "read_only_field", "'created_at' is read-only and cannot be updated"),
 			}},
 		{"unknown fields", `{"foo":1,"Status":"active"}`,
-			[]FieldError{fe("Status", "unknown_field", "Unrecognized key(s) in object: 'Status'"), fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'")}},
+			[]FieldError{fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"), fe("Status", "unknown_field", "Unrecognized key(s) in object: 'Status'")}},
 		{"every error at once", `{"status":1,"id":"x","foo":true,"metadata":{"a":1},"balance_group":{"tso":"X"}}`,
 			[]FieldError{
+				fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"),
 				fe("balance_group.eic", "required", "Required"),
 				fe("balance_group.tso", "invalid_enum_value", "Invalid enum value. Expected "+tsoOptions+", received 'X'"),
-				fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"),
-				fe("id", "read_only_field", "'id' is read-only and cannot be updated"),
 				fe("metadata.a", "invalid_type", "Expected string, received number"),
-				fe("status", "invalid_type", "Expected 'pending' | 'active' | 'deactivated', received number"),
+				fe("id", "read_only_field", "'id' is read-only and cannot be updated"),
+				fe("foo", "unknown_field", "Unrecognized key(s) in object: 'foo'"),
 			}},
 		{"valid fields beside an invalid one", `{"metadata":{"region":"BY"},"status":"nope"}`,
 			[]FieldError{fe("status", "invalid_enum_value", "Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received 'nope'")}},
@@ -208,6 +221,22 @@ func TestValidationErrors(t *testing.T) {
 			}
 			e.unchanged(before)
 		})
+	}
+}
+
+// A lone surrogate stays one, as in JSON.parse, and is echoed back as its
+// escape (JSON.stringify's answer), in the field and in the message.
+func TestLoneSurrogateEchoed(t *testing.T) {
+	e := newEnv(t, 0)
+	r := e.patch(custSeed, keyWrite, `{"status":"\ud800","\udc00x":1}`)
+	wantProblem(t, r, 400, "validation", "Validation Failed", "/v1/customers/"+custSeed)
+	for _, want := range []string{
+		`"message":"Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received '\ud800'"`,
+		`"field":"\udc00x"`, `"message":"Unrecognized key(s) in object: '\udc00x'"`,
+	} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("answer lacks %s: %s", want, r.body)
+		}
 	}
 }
 
@@ -250,7 +279,6 @@ func TestBodyErrors(t *testing.T) {
 		{"blank body", "application/json", []byte(" \n"), 400, "invalid_json", "Invalid JSON"},
 		{"invalid UTF-8", "application/json", []byte("{\"metadata\":{\"a\":\"\xff\"}}"), 400, "invalid_json", "Invalid JSON"},
 		{"deeply nested", "application/json", []byte(strings.Repeat("[", 100000)), 400, "invalid_json", "Invalid JSON"},
-		{"deeply nested value", "application/json", []byte(`{"metadata":{"a":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`), 400, "invalid_json", "Invalid JSON"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -30,6 +31,22 @@ type FieldError struct {
 	Field   *string `json:"field,omitempty"`
 	Code    string  `json:"code"`
 	Message string  `json:"message"`
+}
+
+// MarshalJSON writes the entry with jsonparse.AppendString, so that a lone
+// surrogate of the body echoed in a field or message is written back as its
+// \u escape, as JSON.stringify does, not as U+FFFD.
+func (e FieldError) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	if e.Field != nil {
+		b = append(b, `"field":`...)
+		b = append(jsonparse.AppendString(b, *e.Field), ',')
+	}
+	b = append(b, `"code":`...)
+	b = jsonparse.AppendString(b, e.Code)
+	b = append(b, `,"message":`...)
+	b = jsonparse.AppendString(b, e.Message)
+	return append(b, '}'), nil
 }
 
 // problemKind is a problem class: the slug of its type URI, its stable

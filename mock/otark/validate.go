@@ -2,7 +2,6 @@ package otark
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -10,46 +9,39 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pb33f/jsonschema/v6"
-	"github.com/pb33f/libopenapi-validator/config"
-	"github.com/pb33f/libopenapi-validator/helpers"
-	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
-// requestValidator checks a PATCH body against the spec's CustomerUpdate
-// and speaks the findings in Zod v3's words, which is what Otark's server
-// answers. It also enforces the two prose rules the schema cannot express:
-// read-only and unknown keys.
-//
-// The schema is compiled once by libopenapi-validator, and a request runs
-// the compiled schema on the body the handler already decoded, reading the
-// raw findings. The validator's own request path would decode the body a
-// second time and render every finding (locating it in the schema's YAML),
-// which makes a rejected request cost about four times an accepted one;
-// only the keyword and the instance path are needed here.
+// requestValidator checks a PATCH body as Otark's server does: the spec's
+// CustomerUpdate as a Zod v3 schema, with Zod's words and Zod's order, then
+// the two prose rules the schema cannot express (read-only and unknown
+// keys). The checks walk the schema, not the body, so however deep a body
+// nests the walk is as deep as the schema.
 type requestValidator struct {
-	compiled *jsonschema.Schema
-	printer  *message.Printer
-	body     *fieldSchema
+	body *fieldSchema
 	// readOnly are the Customer properties a CustomerUpdate does not
 	// declare: exactly the spec's list (id, name, assigned_at,
 	// activated_at, created_at), derived so it cannot drift from the spec.
 	readOnly map[string]bool
 }
 
-// fieldSchema is the part of a JSON schema needed to word an error: Zod
-// names the expected type or the enum's options, and lists missing keys.
+// fieldSchema is a JSON schema as the Zod schema built from it: an object
+// (z.object, or z.record with additional), a string or an enum.
 type fieldSchema struct {
 	typ        string
 	enum       []string
+	nullable   bool
 	required   []string
-	properties map[string]*fieldSchema
+	properties []property // in definition order, which is Zod's shape order
 	additional *fieldSchema
+}
+
+type property struct {
+	name   string
+	schema *fieldSchema
 }
 
 func newRequestValidator() (*requestValidator, error) {
@@ -71,25 +63,15 @@ func newRequestValidator() (*requestValidator, error) {
 	if update == nil || update.Schema == nil || ok200 == nil || ok200.Content.GetOrZero("application/json") == nil {
 		return nil, fmt.Errorf("otark spec: PATCH %s lacks its JSON request or 200 schema", customerPath)
 	}
-	compiled, err := schema_validation.CompileSchemaForValidation(update.Schema.Schema(),
-		schema_validation.SchemaValidationPurposeRequestBody, config.NewValidationOptions(), helpers.VersionToFloat(model.Model.Version))
-	if err != nil {
-		return nil, fmt.Errorf("otark spec: compile CustomerUpdate: %w", err)
-	}
 	body := newFieldSchema(update.Schema.Schema(), 0)
 	customer := newFieldSchema(ok200.Content.GetOrZero("application/json").Schema.Schema(), 0)
 	readOnly := map[string]bool{}
-	for name := range customer.properties {
-		if body.properties[name] == nil {
-			readOnly[name] = true
+	for _, p := range customer.properties {
+		if body.property(p.name) == nil {
+			readOnly[p.name] = true
 		}
 	}
-	return &requestValidator{
-		compiled: compiled.CompiledSchema,
-		printer:  message.NewPrinter(language.English),
-		body:     body,
-		readOnly: readOnly,
-	}, nil
+	return &requestValidator{body: body, readOnly: readOnly}, nil
 }
 
 func newFieldSchema(s *base.Schema, depth int) *fieldSchema {
@@ -98,19 +80,25 @@ func newFieldSchema(s *base.Schema, depth int) *fieldSchema {
 		return fs
 	}
 	if len(s.Type) == 0 && len(s.AllOf) == 1 {
-		return newFieldSchema(s.AllOf[0].Schema(), depth+1)
+		inner := newFieldSchema(s.AllOf[0].Schema(), depth+1)
+		inner.nullable = inner.nullable || s.Nullable != nil && *s.Nullable
+		return inner
 	}
-	if len(s.Type) > 0 {
-		fs.typ = s.Type[0]
+	for _, t := range s.Type {
+		if t == "null" {
+			fs.nullable = true
+		} else if fs.typ == "" {
+			fs.typ = t
+		}
 	}
+	fs.nullable = fs.nullable || s.Nullable != nil && *s.Nullable
 	for _, n := range s.Enum {
 		fs.enum = append(fs.enum, n.Value)
 	}
 	fs.required = slices.Clone(s.Required)
 	if s.Properties != nil {
-		fs.properties = map[string]*fieldSchema{}
 		for name, p := range s.Properties.FromOldest() {
-			fs.properties[name] = newFieldSchema(p.Schema(), depth+1)
+			fs.properties = append(fs.properties, property{name, newFieldSchema(p.Schema(), depth+1)})
 		}
 	}
 	if ap := s.AdditionalProperties; ap != nil && ap.IsA() && ap.A != nil {
@@ -119,19 +107,13 @@ func newFieldSchema(s *base.Schema, depth int) *fieldSchema {
 	return fs
 }
 
-// at is the schema of the value at path, nil when the schema says nothing.
-func (s *fieldSchema) at(path []string) *fieldSchema {
-	for _, seg := range path {
-		if s == nil {
-			return nil
-		}
-		if p := s.properties[seg]; p != nil {
-			s = p
-		} else {
-			s = s.additional
+func (s *fieldSchema) property(name string) *fieldSchema {
+	for _, p := range s.properties {
+		if p.name == name {
+			return p.schema
 		}
 	}
-	return s
+	return nil
 }
 
 // expected is Zod's name for what the schema wants: an enum's options or
@@ -151,96 +133,137 @@ func quotedOptions(options []string) string {
 	return strings.Join(q, " | ")
 }
 
-// validate returns every problem of the decoded body at once; none means
-// valid.
+// validate returns every problem of the decoded body at once, Zod's issues
+// first in Zod's order, then the key rules in body order; none means valid.
 func (v *requestValidator) validate(decoded any) []FieldError {
-	var out []FieldError
-	var verr *jsonschema.ValidationError
-	if err := v.compiled.Validate(decoded); errors.As(err, &verr) {
-		out = v.translateTree(verr, decoded, out)
-	}
-	if obj, ok := decoded.(map[string]any); ok {
+	out := v.body.check(decoded, nil, nil)
+	if obj, ok := decoded.(*jsonparse.Object); ok {
 		out = append(out, v.keyErrors(obj)...)
-	}
-	return sortFieldErrors(out)
-}
-
-// translateTree words the leaves of the schema's findings; the inner nodes
-// only group them ("validation failed").
-func (v *requestValidator) translateTree(e *jsonschema.ValidationError, decoded any, out []FieldError) []FieldError {
-	if len(e.Causes) == 0 {
-		keywordPath := e.ErrorKind.KeywordPath()
-		keyword := ""
-		if len(keywordPath) > 0 {
-			keyword = keywordPath[len(keywordPath)-1]
-		}
-		return append(out, v.translate(keyword, e.InstanceLocation, e.ErrorKind.LocalizedString(v.printer), decoded)...)
-	}
-	for _, c := range e.Causes {
-		out = v.translateTree(c, decoded, out)
 	}
 	return out
 }
 
-// translate words one schema failure as Zod would.
-func (v *requestValidator) translate(keyword string, path []string, reason string, decoded any) []FieldError {
-	schema := v.body.at(path)
-	value, found := valueAt(decoded, path)
-	if schema == nil || !found {
-		return []FieldError{fieldError(path, "validation_failed", reason)}
-	}
-	switch keyword {
-	case "type":
-		return []FieldError{fieldError(path, "invalid_type",
-			fmt.Sprintf("Expected %s, received %s", schema.expected(), zodType(value)))}
-	case "enum":
-		return []FieldError{fieldError(path, "invalid_enum_value",
-			fmt.Sprintf("Invalid enum value. Expected %s, received '%v'", quotedOptions(schema.enum), value))}
-	case "required":
-		obj, _ := value.(map[string]any)
-		var out []FieldError
-		for _, name := range schema.required {
-			if _, present := obj[name]; !present {
-				out = append(out, fieldError(childPath(path, name), "required", "Required"))
-			}
-		}
+// check is Zod v3's parse of value: an object's shape keys in definition
+// order (a missing required one is "Required"), then, for a record or
+// catch-all, the other keys in JavaScript's property order.
+func (s *fieldSchema) check(value any, path []string, out []FieldError) []FieldError {
+	if value == nil && s.nullable {
 		return out
 	}
-	return []FieldError{fieldError(path, "validation_failed", reason)}
+	switch s.typ {
+	case "object":
+		obj, ok := value.(*jsonparse.Object)
+		if !ok {
+			return append(out, invalidType(path, s, value))
+		}
+		for _, p := range s.properties {
+			child, present := obj.Get(p.name)
+			switch {
+			case present:
+				out = p.schema.check(child, childPath(path, p.name), out)
+			case slices.Contains(s.required, p.name):
+				out = append(out, fieldError(childPath(path, p.name), "required", "Required"))
+			}
+		}
+		if s.additional != nil {
+			for _, m := range jsPropertyOrder(obj.Members) {
+				if s.property(m.Key) == nil {
+					out = s.additional.check(m.Value, childPath(path, m.Key), out)
+				}
+			}
+		}
+	case "string":
+		str, ok := value.(string)
+		if !ok {
+			return append(out, invalidType(path, s, value))
+		}
+		if len(s.enum) > 0 && !slices.Contains(s.enum, str) {
+			out = append(out, fieldError(path, "invalid_enum_value",
+				fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quotedOptions(s.enum), str)))
+		}
+	}
+	return out
 }
 
-// keyErrors applies the prose rules to the body's keys: the read-only
-// Customer fields and any key the schema does not declare are rejected,
-// one entry per key. Nested objects with declared properties are as
-// strict as the body (Zod .strict()); metadata declares any key.
-func (v *requestValidator) keyErrors(obj map[string]any) []FieldError {
+func invalidType(path []string, s *fieldSchema, value any) FieldError {
+	return fieldError(path, "invalid_type", fmt.Sprintf("Expected %s, received %s", s.expected(), zodType(value)))
+}
+
+// jsPropertyOrder is the order in which JavaScript enumerates an object's
+// keys (for...in, which Zod's record uses): array indices ascending, then
+// the other keys in insertion (body) order.
+func jsPropertyOrder(members []jsonparse.Member) []jsonparse.Member {
+	var indices []jsonparse.Member
+	for _, m := range members {
+		if _, ok := arrayIndex(m.Key); ok {
+			indices = append(indices, m)
+		}
+	}
+	if len(indices) == 0 {
+		return members
+	}
+	slices.SortStableFunc(indices, func(a, b jsonparse.Member) int {
+		x, _ := arrayIndex(a.Key)
+		y, _ := arrayIndex(b.Key)
+		return cmp.Compare(x, y)
+	})
+	out := append(make([]jsonparse.Member, 0, len(members)), indices...)
+	for _, m := range members {
+		if _, ok := arrayIndex(m.Key); !ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// arrayIndex reports whether key is an ECMAScript array index: the
+// canonical decimal form of an integer from 0 to 2^32-2.
+func arrayIndex(key string) (uint64, bool) {
+	if key == "" || len(key) > 10 || key[0] == '0' && len(key) > 1 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(key); i++ {
+		if key[i] < '0' || key[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(key[i]-'0')
+	}
+	return n, n <= 1<<32-2
+}
+
+// keyErrors applies the prose rules to the body's keys, in body order:
+// the read-only Customer fields and any key the schema does not declare are
+// rejected, one entry per key. Nested objects with declared properties are
+// as strict as the body; metadata declares any key.
+func (v *requestValidator) keyErrors(obj *jsonparse.Object) []FieldError {
 	var out []FieldError
-	for key, value := range obj {
-		prop := v.body.properties[key]
+	for _, m := range obj.Members {
+		prop := v.body.property(m.Key)
 		switch {
 		case prop != nil:
-			out = append(out, unknownKeys(prop, value, []string{key})...)
-		case v.readOnly[key]:
-			out = append(out, fieldError([]string{key}, "read_only_field",
-				fmt.Sprintf("'%s' is read-only and cannot be updated", key)))
+			out = append(out, unknownKeys(prop, m.Value, []string{m.Key})...)
+		case v.readOnly[m.Key]:
+			out = append(out, fieldError([]string{m.Key}, "read_only_field",
+				fmt.Sprintf("'%s' is read-only and cannot be updated", m.Key)))
 		default:
-			out = append(out, unknownKeyError(nil, key))
+			out = append(out, unknownKeyError(nil, m.Key))
 		}
 	}
 	return out
 }
 
 func unknownKeys(s *fieldSchema, value any, path []string) []FieldError {
-	obj, ok := value.(map[string]any)
+	obj, ok := value.(*jsonparse.Object)
 	if !ok || s.properties == nil {
 		return nil
 	}
 	var out []FieldError
-	for key, child := range obj {
-		if prop := s.properties[key]; prop != nil {
-			out = append(out, unknownKeys(prop, child, childPath(path, key))...)
+	for _, m := range obj.Members {
+		if prop := s.property(m.Key); prop != nil {
+			out = append(out, unknownKeys(prop, m.Value, childPath(path, m.Key))...)
 		} else if s.additional == nil {
-			out = append(out, unknownKeyError(path, key))
+			out = append(out, unknownKeyError(path, m.Key))
 		}
 	}
 	return out
@@ -269,44 +292,6 @@ func childPath(path []string, key string) []string {
 	return append(slices.Clip(path), key)
 }
 
-// sortFieldErrors orders by field (whole-body errors first) so the same
-// body always gets the same answer; map order and the validator's order
-// are not stable.
-func sortFieldErrors(errs []FieldError) []FieldError {
-	slices.SortFunc(errs, compareFieldErrors)
-	return slices.CompactFunc(errs, func(a, b FieldError) bool { return compareFieldErrors(a, b) == 0 })
-}
-
-func compareFieldErrors(a, b FieldError) int {
-	return cmp.Or(compareFields(a.Field, b.Field), strings.Compare(a.Code, b.Code), strings.Compare(a.Message, b.Message))
-}
-
-// compareFields puts the whole body (nil) first, then fields in order.
-func compareFields(a, b *string) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return strings.Compare(*a, *b)
-}
-
-func valueAt(v any, path []string) (any, bool) {
-	for _, seg := range path {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = obj[seg]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
-
 // zodType is Zod v3's name for the parsed type of a JSON value.
 func zodType(v any) string {
 	switch v.(type) {
@@ -320,7 +305,7 @@ func zodType(v any) string {
 		return "string"
 	case []any:
 		return "array"
-	case map[string]any:
+	case *jsonparse.Object:
 		return "object"
 	}
 	return "unknown"
