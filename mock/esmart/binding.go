@@ -2,6 +2,7 @@ package esmart
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,11 +120,14 @@ type binding struct {
 var errStop = errors.New("stop binding")
 
 type binder struct {
+	ctx    context.Context
+	tokens int // read so far, to look at ctx now and then
 	body   []byte
 	dec    *json.Decoder
 	prefix string // the action parameter's name, ASP.NET's ModelState prefix
 	path   string // Json.NET's reader path of the last property read
 	depth  int    // containers open at the decoder's position
+	at     cursor // the line and position of the last error
 	out    binding
 }
 
@@ -133,9 +137,10 @@ type binder struct {
 const maxDepth = 256
 
 // bind reads body (known not to be blank) into m. prefix is the ModelState
-// key of the whole body.
-func bind(body []byte, m *model, prefix string) binding {
-	b := &binder{body: body, dec: json.NewDecoder(bytes.NewReader(body)), prefix: prefix}
+// key of the whole body. Once ctx is done (the client has gone) it stops
+// early with a partial result, which the caller must not answer.
+func bind(ctx context.Context, body []byte, m *model, prefix string) binding {
+	b := &binder{ctx: ctx, body: body, dec: json.NewDecoder(bytes.NewReader(body)), prefix: prefix}
 	b.dec.UseNumber()
 	b.out.strings = map[string]string{}
 	if err := b.bindRoot(m); err != nil && err != errStop {
@@ -289,8 +294,16 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 	return nil
 }
 
+// ctxEvery is how many tokens are read between looks at the context: often
+// enough to stop within microseconds, rarely enough to cost nothing.
+const ctxEvery = 1024
+
 // next reads one token and returns where its first byte is.
 func (b *binder) next() (json.Token, int, error) {
+	if b.tokens%ctxEvery == 0 && b.ctx.Err() != nil {
+		return nil, 0, errStop
+	}
+	b.tokens++
 	start := b.skipSpace(int(b.dec.InputOffset()))
 	tok, err := b.dec.Token()
 	if d, ok := tok.(json.Delim); ok {
@@ -476,35 +489,59 @@ func (b *binder) addAt(off int, format string, args ...any) {
 // locate appends Json.NET's "Path '...', line n, position p." to msg. A
 // message ending in a line break gets no extra full stop, as in Json.NET.
 func (b *binder) locate(msg string, off int) string {
-	line, pos := lineAndPosition(b.body, off)
+	line, pos := b.at.moveTo(b.body, off)
 	if !strings.HasSuffix(msg, "\r\n") {
 		msg += " "
 	}
 	return fmt.Sprintf("%sPath '%s', line %d, position %d.", msg, b.path, line, pos)
 }
 
-// lineAndPosition converts a byte offset into Json.NET's 1-based line and its
-// position: the number of UTF-16 code units read on that line.
-func lineAndPosition(body []byte, off int) (line, pos int) {
-	if off > len(body) {
-		off = len(body)
+// cursor converts byte offsets into Json.NET's 1-based line and position
+// (the number of UTF-16 code units read on that line). Errors come in body
+// order, so it carries on from the previous offset instead of counting from
+// the start each time: counting from the start made 20,000 errors in a
+// 400 KB body cost 30 s.
+type cursor struct {
+	off, line, pos int
+	// cr: the byte before off is a '\r' already counted as a line break,
+	// so a '\n' right after it belongs to the same break.
+	cr bool
+}
+
+// moveTo returns the line and position of off. It only ever stops on a
+// character boundary, so an offset inside a multi-byte character (an error
+// just past its first byte) is counted the same wherever counting started.
+func (c *cursor) moveTo(body []byte, off int) (line, pos int) {
+	off = min(off, len(body))
+	if off < c.off || c.line == 0 {
+		*c = cursor{line: 1}
 	}
-	line, lineStart := 1, 0
-	for i := 0; i < off; i++ {
-		switch body[i] {
-		case '\r':
-			if i+1 < off && body[i+1] == '\n' {
-				i++
+	for c.off < off {
+		switch ch := body[c.off]; {
+		case ch == '\n' && c.cr:
+			c.off, c.cr = c.off+1, false
+		case ch == '\r' || ch == '\n':
+			c.off, c.line, c.pos, c.cr = c.off+1, c.line+1, 0, ch == '\r'
+		case ch < utf8.RuneSelf:
+			c.off, c.pos, c.cr = c.off+1, c.pos+1, false
+		default:
+			r, size := utf8.DecodeRune(body[c.off:])
+			if c.off+size > off {
+				return c.line, c.pos + partialUnits(body[c.off:off])
 			}
-			line, lineStart = line+1, i+1
-		case '\n':
-			line, lineStart = line+1, i+1
+			c.off, c.pos, c.cr = c.off+size, c.pos+utf16.RuneLen(r), false
 		}
 	}
-	for _, r := range string(body[lineStart:off]) {
-		pos += utf16.RuneLen(r)
+	return c.line, c.pos
+}
+
+// partialUnits counts the first bytes of a character cut at an error's
+// offset as a string of those bytes alone decodes: one U+FFFD per byte.
+func partialUnits(b []byte) (n int) {
+	for _, r := range string(b) {
+		n += utf16.RuneLen(r)
 	}
-	return line, pos
+	return n
 }
 
 // joinPath builds a Json.NET path; names that would break the dotted form are

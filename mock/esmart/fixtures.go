@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"gopkg.in/yaml.v3"
+	"github.com/gridtwin/gridtwin/mock/internal/fixture"
 )
 
 // Customer is the CustomerResponse model. Fields are in the help page's order,
@@ -68,31 +68,31 @@ type fixtureFile struct {
 // loadFixtures reads esmart.yaml and checks what the spec cannot: unique
 // usernames and customer ids. Schema conformance is checked by the caller.
 func loadFixtures(fsys fs.FS) ([]user, error) {
-	raw, err := fs.ReadFile(fsys, "esmart.yaml")
+	var f fixtureFile
+	file, err := fixture.Decode(fsys, "esmart.yaml", &f)
 	if err != nil {
 		return nil, err
-	}
-	var f fixtureFile
-	if err := yaml.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("esmart.yaml: %w", err)
 	}
 	if len(f.Users) == 0 {
 		return nil, fmt.Errorf("esmart.yaml: no users")
 	}
-	names := map[string]bool{}
+	if err := file.Unique("username", "users.*.username"); err != nil {
+		return nil, err
+	}
+	if err := file.Unique("customer id", "users.*.customer.CustomerId"); err != nil {
+		return nil, err
+	}
 	ids := map[int32]bool{}
 	for i := range f.Users {
 		u := &f.Users[i]
 		if u.Username == "" || u.Password == "" {
 			return nil, fmt.Errorf("esmart.yaml: user %d needs a username and a password", i+1)
 		}
-		if names[u.Username] {
-			return nil, fmt.Errorf("esmart.yaml: username %q appears twice", u.Username)
-		}
+		// A customer written without CustomerId has id 0, which Unique
+		// cannot see in the file.
 		if ids[u.Customer.CustomerID] {
 			return nil, fmt.Errorf("esmart.yaml: customer id %d appears twice", u.Customer.CustomerID)
 		}
-		names[u.Username] = true
 		ids[u.Customer.CustomerID] = true
 		u.customerID = u.Customer.CustomerID
 	}

@@ -79,9 +79,12 @@ func (a *API) patch(w http.ResponseWriter, r *http.Request, u *user, id int32) {
 		a.respondCustomer(w, r, u, id, nil) // Json.NET reads blank input as null
 		return
 	}
-	b := bind(body, a.model, modelPrefix)
+	b := bind(r.Context(), body, a.model, modelPrefix)
+	if r.Context().Err() != nil {
+		return // the client has gone: nobody reads an answer
+	}
 	a.rules.check(b.strings, modelPrefix, &b.errs)
-	if len(b.errs) > 0 {
+	if b.errs.len() > 0 {
 		writeModelState(w, r, b.errs)
 		return
 	}

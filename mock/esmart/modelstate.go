@@ -20,12 +20,17 @@ const (
 
 type httpError struct {
 	Message    string     `json:"Message"`
-	ModelState modelState `json:"ModelState,omitempty"`
+	ModelState modelState `json:"ModelState,omitzero"`
 }
 
 // modelState keeps keys in the order errors were added, as ASP.NET's
-// dictionary does; a Go map would sort them.
-type modelState []modelStateEntry
+// dictionary does; a Go map alone would sort them. The index finds a key's
+// entry in constant time: a body may add thousands of keys (every spelling
+// of a property name is its own path).
+type modelState struct {
+	entries []modelStateEntry
+	index   map[string]int
+}
 
 type modelStateEntry struct {
 	key      string
@@ -33,19 +38,27 @@ type modelStateEntry struct {
 }
 
 func (ms *modelState) add(key, message string) {
-	for i := range *ms {
-		if (*ms)[i].key == key {
-			(*ms)[i].messages = append((*ms)[i].messages, message)
-			return
-		}
+	if i, ok := ms.index[key]; ok {
+		ms.entries[i].messages = append(ms.entries[i].messages, message)
+		return
 	}
-	*ms = append(*ms, modelStateEntry{key: key, messages: []string{message}})
+	if ms.index == nil {
+		ms.index = map[string]int{}
+	}
+	ms.index[key] = len(ms.entries)
+	ms.entries = append(ms.entries, modelStateEntry{key: key, messages: []string{message}})
 }
+
+// len is the number of keys with an error.
+func (ms modelState) len() int { return len(ms.entries) }
+
+// IsZero lets omitzero leave ModelState out of an answer without errors.
+func (ms modelState) IsZero() bool { return len(ms.entries) == 0 }
 
 func (ms modelState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteByte('{')
-	for i, e := range ms {
+	for i, e := range ms.entries {
 		if i > 0 {
 			buf.WriteByte(',')
 		}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/gridtwin/gridtwin/mock/internal/fixture"
 )
 
 // fixtureFile is the layout of otark.yaml: BRPs own API keys, balance
@@ -47,40 +47,40 @@ type fixtureCustomer struct {
 // loadFixtures reads otark.yaml and checks it is consistent, so a broken
 // fixture fails at start instead of as a puzzling answer later.
 func loadFixtures(fsys fs.FS) (*fixtureFile, error) {
-	raw, err := fs.ReadFile(fsys, "otark.yaml")
+	var f fixtureFile
+	file, err := fixture.Decode(fsys, "otark.yaml", &f)
 	if err != nil {
 		return nil, err
-	}
-	var f fixtureFile
-	if err := yaml.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("otark.yaml: %w", err)
 	}
 	if len(f.BRPs) == 0 {
 		return nil, fmt.Errorf("otark.yaml: no brps")
 	}
-	brpIDs := map[string]bool{}
-	keys := map[string]bool{}
-	customers := map[string]bool{}
-	for _, b := range f.BRPs {
-		if b.ID == "" || brpIDs[b.ID] {
-			return nil, fmt.Errorf("otark.yaml: brp id %q is empty or repeated", b.ID)
+	for _, u := range []struct{ what, path string }{
+		{"brp id", "brps.*.id"},
+		{"api key", "brps.*.api_keys.*.key"},
+		{"customer id", "brps.*.customers.*.id"},
+	} {
+		if err := file.Unique(u.what, u.path); err != nil {
+			return nil, err
 		}
-		brpIDs[b.ID] = true
+	}
+	for _, b := range f.BRPs {
+		if b.ID == "" {
+			return nil, fmt.Errorf("otark.yaml: a brp has no id")
+		}
 		for _, k := range b.APIKeys {
-			if k.Key == "" || keys[k.Key] {
-				return nil, fmt.Errorf("otark.yaml: api key %q is empty or repeated", k.Key)
+			if k.Key == "" {
+				return nil, fmt.Errorf("otark.yaml: brp %s has an empty api key", b.ID)
 			}
-			keys[k.Key] = true
 		}
 		groups := map[string][]string{}
 		for _, g := range b.BalanceGroups {
 			groups[g.EIC] = g.TSOs
 		}
 		for _, c := range b.Customers {
-			if c.ID == "" || customers[c.ID] {
-				return nil, fmt.Errorf("otark.yaml: customer id %q is empty or repeated", c.ID)
+			if c.ID == "" {
+				return nil, fmt.Errorf("otark.yaml: brp %s has a customer without an id", b.ID)
 			}
-			customers[c.ID] = true
 			if !slices.Contains(statuses, c.Status) {
 				return nil, fmt.Errorf("otark.yaml: customer %s: unknown status %q", c.ID, c.Status)
 			}

@@ -110,6 +110,9 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 		}
 	}
 	c, errs := a.validate(op, mux.Vars(r), raw, payload)
+	if r.Context().Err() != nil {
+		return checked{}, false // the client has gone: nobody reads an answer
+	}
 	if len(errs) > 0 {
 		writeValidation(w, errs)
 		return checked{}, false

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"gopkg.in/yaml.v3"
+	"github.com/gridtwin/gridtwin/mock/internal/fixture"
 )
 
 // fixtureFile is the layout of podero.yaml.
@@ -29,13 +29,25 @@ type fixtureUser struct {
 }
 
 func loadFixtures(fsys fs.FS) (*fixtureFile, error) {
-	raw, err := fs.ReadFile(fsys, "podero.yaml")
+	var f fixtureFile
+	file, err := fixture.Decode(fsys, "podero.yaml", &f)
 	if err != nil {
 		return nil, err
 	}
-	var f fixtureFile
-	if err := yaml.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("podero.yaml: %w", err)
+	// One set for every kind of id: a path names one object by id alone.
+	ids := []string{"organizations.*.id", "organizations.*.users.*.id",
+		"organizations.*.users.*.buildings.*", "organizations.*.users.*.energy_contracts.*.id"}
+	for _, u := range []struct {
+		what  string
+		paths []string
+	}{
+		{"id", ids},
+		{"client_id", []string{"organizations.*.client_id"}},
+		{"static token", []string{"organizations.*.static_token"}},
+	} {
+		if err := file.Unique(u.what, u.paths...); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.check(); err != nil {
 		return nil, fmt.Errorf("podero.yaml: %w", err)
@@ -44,47 +56,35 @@ func loadFixtures(fsys fs.FS) (*fixtureFile, error) {
 }
 
 // check refuses fixtures the mock could not serve faithfully: ids that are
-// not lower-case UUIDs, duplicates, or contracts on a foreign building.
+// not lower-case UUIDs or contracts on a foreign building. Duplicates are
+// found by loadFixtures, with their lines.
 func (f *fixtureFile) check() error {
-	seen := map[string]bool{}
-	unique := func(what, v string) error {
+	uuid := func(what, v string) error {
 		if id, ok := parseUUID(v); !ok || id != v {
 			return fmt.Errorf("%s %q is not a lower-case UUID", what, v)
 		}
-		if seen[v] {
-			return fmt.Errorf("%s %q appears twice", what, v)
-		}
-		seen[v] = true
 		return nil
 	}
-	clients, tokens := map[string]bool{}, map[string]bool{}
 	for _, o := range f.Organizations {
-		if err := unique("organization", o.ID); err != nil {
+		if err := uuid("organization", o.ID); err != nil {
 			return err
 		}
-		if o.ClientID == "" || o.ClientSecret == "" || clients[o.ClientID] {
+		if o.ClientID == "" || o.ClientSecret == "" {
 			return fmt.Errorf("organization %s needs a unique client_id and a client_secret", o.ID)
 		}
-		clients[o.ClientID] = true
-		if o.StaticToken != "" {
-			if tokens[o.StaticToken] {
-				return fmt.Errorf("static token of organization %s is not unique", o.ID)
-			}
-			tokens[o.StaticToken] = true
-		}
 		for _, u := range o.Users {
-			if err := unique("user", u.ID); err != nil {
+			if err := uuid("user", u.ID); err != nil {
 				return err
 			}
 			own := map[string]bool{}
 			for _, b := range u.Buildings {
-				if err := unique("building", b); err != nil {
+				if err := uuid("building", b); err != nil {
 					return err
 				}
 				own[b] = true
 			}
 			for _, c := range u.EnergyContracts {
-				if err := unique("energy contract", c.ID); err != nil {
+				if err := uuid("energy contract", c.ID); err != nil {
 					return err
 				}
 				if c.Building != nil && !own[*c.Building] {

@@ -40,7 +40,7 @@ func TestFixturesAreChecked(t *testing.T) {
 		"upper-case id":        {orgA, strings.ToUpper(orgA), "not a lower-case UUID"},
 		"duplicate id":         {contractA2, contractA1, "appears twice"},
 		"foreign building":     {"building: " + buildingA2, "building: " + buildingA3, "not one of user"},
-		"duplicate client":     {"alpenstrom-client", clientA, "unique client_id"},
+		"duplicate client":     {"alpenstrom-client", clientA, `client_id "lindental-client" appears twice`},
 		"unparsable yaml":      {"organizations:", "organizations: [", "podero.yaml"},
 		"static token twice":   {tokenB, tokenA, "static token"},
 		"contract id not uuid": {contractA2, "contract-2", "not a lower-case UUID"},
