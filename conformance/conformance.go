@@ -92,21 +92,38 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	run.target = t
-
-	names := make([]string, 0, len(registry))
-	for _, a := range registeredAPIs() {
-		names = append(names, a.Name)
-	}
 	for _, a := range strings.Split(run.apis, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			if _, ok := registry[a]; !ok {
-				fmt.Fprintf(stderr, "gridtwin conform: --api: unknown API %q (known: %s)\n", a, strings.Join(names, ", "))
+				fmt.Fprintf(stderr, "gridtwin conform: --api: unknown API %q (known: %s)\n", a, strings.Join(apiNames(), ", "))
 				return ExitUsage
 			}
 		}
 	}
+	var tt testingT
+	summary := execute(run, &tt, stdout)
+	switch {
+	case summary.Result == OutcomeFailed || (tt.failed && summary.Result == OutcomePassed):
+		return ExitFailed
+	case summary.Result == OutcomeCouldNotRun:
+		return ExitCouldNotRun
+	}
+	return ExitPassed
+}
 
-	addSecrets(t.Secrets()...)
+func apiNames() []string {
+	names := make([]string, 0, len(registry))
+	for _, a := range registeredAPIs() {
+		names = append(names, a.Name)
+	}
+	return names
+}
+
+// execute runs the suite once (Ginkgo allows one run per process) and
+// returns its summary; t is told when the suite fails.
+func execute(run *runConfig, t GinkgoTestingT, stdout io.Writer) Summary {
+	names := apiNames()
+	addSecrets(run.target.Secrets()...)
 	// Everything the run prints goes through the redaction, Ginkgo's
 	// reporter included: a server may echo a credential anywhere.
 	out := newRedactingWriter(stdout)
@@ -126,17 +143,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			Expect(WriteSummary(summary, run.reportPath)).To(Succeed(), "writing the summary report")
 		}
 	})
-
-	var tt testingT
-	RunSpecs(&tt, "gridtwin conformance", run.suiteConfig, run.reporterConfig)
+	RunSpecs(t, "gridtwin conformance", run.suiteConfig, run.reporterConfig)
 	printSummary(stdout, summary)
-	switch {
-	case summary.Result == OutcomeFailed || (tt.failed && summary.Result == OutcomePassed):
-		return ExitFailed
-	case summary.Result == OutcomeCouldNotRun:
-		return ExitCouldNotRun
-	}
-	return ExitPassed
+	return summary
 }
 
 // testingT stands in for *testing.T: outside `go test` Ginkgo only needs to
