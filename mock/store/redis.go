@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -29,7 +32,14 @@ import (
 type Redis struct {
 	opts   Options
 	client *redis.Client
+	// writers serialise this process's updates of one record, so the
+	// compare-and-set only ever races another replica, not a neighbour
+	// goroutine: under a burst on one record that is the difference
+	// between a few retries and running out of them.
+	writers [64]sync.Mutex
 }
+
+var writerSeed = maphash.MakeSeed()
 
 const (
 	redisPrefix      = "gridtwin:"
@@ -160,7 +170,14 @@ return 1
 // depends only on the record it was given.
 func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, fn func(any, bool) (any, error)) (any, error) {
 	hash := s.key("rec", table)
-	for range maxUpdateAttempts {
+	lock := &s.r.writers[maphash.String(writerSeed, hash+"\x00"+key)%uint64(len(s.r.writers))]
+	lock.Lock()
+	defer lock.Unlock()
+	for attempt := range maxUpdateAttempts {
+		if attempt > 0 {
+			// Another replica won the race: let it finish before reading again.
+			time.Sleep(time.Duration(rand.N(attempt*500)) * time.Microsecond)
+		}
 		raw, err := s.r.client.HGet(ctx, hash, key).Bytes()
 		found := err == nil
 		if err != nil && !errors.Is(err, redis.Nil) {
