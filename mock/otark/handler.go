@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+	"github.com/gridtwin/gridtwin/mock/journal"
 
 	"github.com/gridtwin/gridtwin/mock/store"
 )
@@ -30,13 +31,13 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	decoded, p := readJSON(w, r)
 	if p != nil {
-		writeProblem(w, p)
+		answerProblem(w, r, p)
 		return
 	}
 	if fieldErrs := a.validator.validate(decoded); len(fieldErrs) > 0 {
 		p := errValidation.problem(r, "")
 		p.Errors = fieldErrs
-		writeProblem(w, p)
+		answerProblem(w, r, p)
 		return
 	}
 	update := parseUpdate(decoded.(*jsonparse.Object))
@@ -47,9 +48,10 @@ func (a *API) patchCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p != nil {
-		writeProblem(w, p)
+		answerProblem(w, r, p)
 		return
 	}
+	journal.Decide(r, "otark/success-returns-customer")
 	writeCustomer(w, updated)
 }
 
@@ -60,7 +62,7 @@ func (a *API) admit(w http.ResponseWriter, r *http.Request, scope string) (apiKe
 	keyValue := r.Header.Get("X-Api-Key")
 	key, ok := a.keys[keyValue]
 	if !ok {
-		writeProblem(w, errInvalidAPIKey.problem(r, ""))
+		answerProblem(w, r, errInvalidAPIKey.problem(r, ""))
 		return apiKey{}, nil, false
 	}
 	sess := a.session(r)
@@ -73,12 +75,12 @@ func (a *API) admit(w http.ResponseWriter, r *http.Request, scope string) (apiKe
 	}
 	rate.setHeaders(w.Header())
 	if !slices.Contains(key.scopes, scope) {
-		writeProblem(w, errInsufficientScopes.problem(r, missingScope(scope)))
+		answerProblem(w, r, errInsufficientScopes.problem(r, missingScope(scope)))
 		return apiKey{}, nil, false
 	}
 	if rate.exceeded {
 		w.Header().Set("Retry-After", strconv.Itoa(rate.reset))
-		writeProblem(w, errRateLimitExceeded.problem(r, fmt.Sprintf(
+		answerProblem(w, r, errRateLimitExceeded.problem(r, fmt.Sprintf(
 			"Rate limit of %d requests per %d seconds exceeded. Retry in %d seconds.", rate.limit, int(rateWindow.Seconds()), rate.reset)))
 		return apiKey{}, nil, false
 	}
@@ -188,6 +190,6 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 func methodNotAllowed(allow string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
-		writeProblem(w, errMethodNotAllowed.problem(r, fmt.Sprintf("Method %s is not allowed. Allowed: %s.", r.Method, allow)))
+		answerProblem(w, r, errMethodNotAllowed.problem(r, fmt.Sprintf("Method %s is not allowed. Allowed: %s.", r.Method, allow)))
 	})
 }

@@ -31,7 +31,7 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !found || rec.BRP != key.brp.id {
-		writeProblem(w, errCustomerNotFound.problem(r, ""))
+		answerProblem(w, r, errCustomerNotFound.problem(r, ""))
 		return
 	}
 	writeCustomer(w, rec.Customer)
@@ -65,7 +65,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 	if len(fieldErrs) > 0 {
 		p := errValidation.problem(r, "")
 		p.Errors = fieldErrs
-		writeProblem(w, p)
+		answerProblem(w, r, p)
 		return
 	}
 	q := listQuery{limit: int(values["limit"].(float64))}
