@@ -29,10 +29,13 @@ func init() {
 				return false
 			}
 			c.Header = http.Header{"X-Api-Key": {t.Otark.APIKey}}
-			c.Secrets = []string{t.Otark.APIKey, t.Otark.APIKeyWithoutWrite}
+			c.Secrets = []string{t.Otark.APIKey, t.Otark.APIKeyWithoutWrite, t.Otark.APIKeyReadOnly}
 			return true
 		},
-		Checks: otarkChecks,
+		Checks: func(e *Env) {
+			otarkChecks(e)
+			otarkReadChecks(e)
+		},
 	})
 }
 
