@@ -28,6 +28,65 @@ type fault struct {
 
 var faults = []fault{
 	{
+		name: "GET answers a customer without its metadata", api: "otark", rule: "read-after-patch",
+		wrap: func(t *Target, next http.Handler) http.Handler {
+			return rewriteResponse(next, func(r *http.Request, rec *httptest.ResponseRecorder) {
+				if r.Method == http.MethodGet && r.URL.Path == customerPath(t.Otark.CustomerID) && rec.Code == http.StatusOK {
+					c := decodeJSON(rec)
+					c["metadata"] = map[string]any{}
+					setJSON(rec, c)
+				}
+			})
+		},
+	},
+	{
+		name: "a read-only key may not GET", api: "otark", rule: "read-scope",
+		wrap: func(t *Target, next http.Handler) http.Handler {
+			return rewriteResponse(next, func(r *http.Request, rec *httptest.ResponseRecorder) {
+				if r.Method == http.MethodGet && r.Header.Get("X-Api-Key") == t.Otark.APIKeyReadOnly {
+					rec.Code = http.StatusForbidden
+					rec.Header().Set("Content-Type", "application/problem+json")
+					setJSON(rec, map[string]any{"type": otarkErrorBase + "insufficient_scopes", "title": "Insufficient API Key Scopes", "status": 403,
+						"detail": "Missing scope: customers:write. Please create a new API key with the required scopes."})
+				}
+			})
+		},
+	},
+	{
+		name: "another BRP's customer is 403 on GET", api: "otark", rule: "read-tenancy",
+		wrap: func(t *Target, next http.Handler) http.Handler {
+			return rewriteResponse(next, func(r *http.Request, rec *httptest.ResponseRecorder) {
+				if r.Method == http.MethodGet && r.URL.Path == customerPath(t.Otark.ForeignCustomerID) {
+					rec.Code = http.StatusForbidden
+					setJSON(rec, map[string]any{"type": otarkErrorBase + "insufficient_scopes", "title": "Insufficient API Key Scopes", "status": 403})
+				}
+			})
+		},
+	},
+	{
+		name: "the list ignores after", api: "otark", rule: "list-paging",
+		wrap: func(t *Target, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				q := r.URL.Query()
+				q.Del("after")
+				r.URL.RawQuery = q.Encode()
+				next.ServeHTTP(w, r)
+			})
+		},
+	},
+	{
+		name: "pagination.limit is always the default", api: "otark", rule: "list-limit",
+		wrap: func(t *Target, next http.Handler) http.Handler {
+			return rewriteResponse(next, func(r *http.Request, rec *httptest.ResponseRecorder) {
+				if r.Method == http.MethodGet && r.URL.Path == "/v1/customers" && rec.Code == http.StatusOK {
+					l := decodeJSON(rec)
+					asMap(l["pagination"])["limit"] = 10
+					setJSON(rec, l)
+				}
+			})
+		},
+	},
+	{
 		name: "metadata replaced instead of merged", api: "otark", rule: "metadata-merge",
 		wrap: func(t *Target, next http.Handler) http.Handler {
 			return rewriteRequest(next, func(r *http.Request, body map[string]any) {

@@ -16,7 +16,8 @@ import (
 )
 
 // The otark checks: CONTRACT.md section 1, PATCH /v1/customers/{customer_id}.
-// otark has no GET, so state is read with PATCH {} (documented to change
+// The seed has no GET (the reads, beyond it, are in otark_reads.go and
+// may be absent), so state is read with PATCH {} (documented to change
 // nothing and to return the whole customer).
 
 func init() {
@@ -29,10 +30,13 @@ func init() {
 				return false
 			}
 			c.Header = http.Header{"X-Api-Key": {t.Otark.APIKey}}
-			c.Secrets = []string{t.Otark.APIKey, t.Otark.APIKeyWithoutWrite}
+			c.Secrets = []string{t.Otark.APIKey, t.Otark.APIKeyWithoutWrite, t.Otark.APIKeyReadOnly}
 			return true
 		},
-		Checks: otarkChecks,
+		Checks: func(e *Env) {
+			otarkChecks(e)
+			otarkReadChecks(e)
+		},
 	})
 }
 

@@ -59,7 +59,10 @@ func TestOneSchemaViolationIsOneFailure(t *testing.T) {
 	t.Parallel()
 	config, target := mockTargetFile(t)
 	srv := startMock(t, func(next http.Handler) http.Handler { return schemaFaults[0].wrap(target, next) })
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark")
+	// The read checks are left out: a GET is judged by the reads' document,
+	// so its answer would be a second distinct violation.
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark",
+		"--ginkgo.label-filter", "!rule:read-after-patch && !rule:read-scope && !rule:read-tenancy && !rule:list-paging && !rule:list-limit")
 	otark := run.summary.api("otark")
 	if run.exitCode != ExitFailed || otark.Failed != 1 || len(otark.Failures) != 1 {
 		t.Fatalf("exit %d, %d failed, want 1 and the one response-schema check\n%s", run.exitCode, otark.Failed, run.output)

@@ -139,7 +139,8 @@ func TestMissingOptionalKeysSkipTheirChecks(t *testing.T) {
 	for rule, key := range map[string]string{
 		"scope": "otark.api_key_without_write", "tenancy": "otark.foreign_customer_id",
 		"already-active": "otark.active_customer_id", "tso-not-enabled": "otark.tso_not_enabled",
-		"balance-group-update": "otark.balance_group",
+		"balance-group-update": "otark.balance_group", "read-scope": "otark.api_key_read_only",
+		"read-tenancy": "otark.foreign_customer_id",
 	} {
 		if want := "needs " + key + " in the target file"; reasons[rule] != want {
 			t.Errorf("rule %s: skip reason %q, want %q", rule, reasons[rule], want)

@@ -39,12 +39,14 @@ type OtarkTarget struct {
 	Headers            map[string]string `yaml:"headers"`
 	APIKey             string            `yaml:"api_key"`
 	APIKeyWithoutWrite string            `yaml:"api_key_without_write"`
-	CustomerID         string            `yaml:"customer_id"`
-	ActiveCustomerID   string            `yaml:"active_customer_id"`
-	PendingCustomerID  string            `yaml:"pending_customer_id"`
-	ForeignCustomerID  string            `yaml:"foreign_customer_id"`
-	BalanceGroup       *BalanceGroup     `yaml:"balance_group"`
-	TSONotEnabled      *BalanceGroup     `yaml:"tso_not_enabled"`
+	// APIKeyReadOnly has customers:read and not customers:write.
+	APIKeyReadOnly    string        `yaml:"api_key_read_only"`
+	CustomerID        string        `yaml:"customer_id"`
+	ActiveCustomerID  string        `yaml:"active_customer_id"`
+	PendingCustomerID string        `yaml:"pending_customer_id"`
+	ForeignCustomerID string        `yaml:"foreign_customer_id"`
+	BalanceGroup      *BalanceGroup `yaml:"balance_group"`
+	TSONotEnabled     *BalanceGroup `yaml:"tso_not_enabled"`
 }
 
 // PoderoTarget holds what the podero checks need.
@@ -114,7 +116,7 @@ func readBounded(path string) ([]byte, error) {
 func (t *Target) Secrets() []string {
 	var out []string
 	if o := t.Otark; o != nil {
-		out = append(out, o.APIKey, o.APIKeyWithoutWrite)
+		out = append(out, o.APIKey, o.APIKeyWithoutWrite, o.APIKeyReadOnly)
 	}
 	if p := t.Podero; p != nil {
 		out = append(out, p.Token, p.ClientSecret)

@@ -178,13 +178,14 @@ var variants = []variant{
 		wrap: func(_ *Target, next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				raw, _ := io.ReadAll(r.Body)
-				if r.Header.Get("X-Api-Key") != "" && string(raw) != "{}" {
+				if r.Method == http.MethodPatch && r.Header.Get("X-Api-Key") != "" && string(raw) != "{}" {
 					if probe := serve(next, r.Method, r.URL.Path, r.Header, "{}"); probe.Code == http.StatusNotFound {
 						copyResponse(w, probe)
 						return
 					}
 				}
-				copyResponse(w, serve(next, r.Method, r.URL.Path, r.Header, string(raw)))
+				// RequestURI keeps the query the list endpoint reads.
+				copyResponse(w, serve(next, r.Method, r.URL.RequestURI(), r.Header, string(raw)))
 			})
 		},
 	},
@@ -752,5 +753,34 @@ func renameModelState(rename func(string) string) func(http.Handler) http.Handle
 			e["ModelState"] = renamed
 			return e
 		})
+	}
+}
+
+// A server built from the seed alone has no GET: the read checks are
+// skipped with one reason, and nothing else changes.
+func TestAServerWithoutReadsSkipsOnlyTheReadChecks(t *testing.T) {
+	t.Parallel()
+	config, _ := mockTargetFile(t)
+	srv := startMock(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/customers") {
+				w.Header().Set("Allow", "PATCH")
+				w.WriteHeader(http.StatusMethodNotAllowed)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive")
+	s := run.summary.api("otark")
+	if run.exitCode != ExitPassed || s.Failed+s.CouldNotRun != 0 || s.Passed == 0 {
+		t.Fatalf("exit %d; passed %d, failed %d, could not run %d\n%s", run.exitCode, s.Passed, s.Failed, s.CouldNotRun, run.output)
+	}
+	reads := []string{"read-after-patch", "read-scope", "read-tenancy", "list-paging", "list-limit"}
+	for _, c := range s.Checks {
+		isRead := slices.Contains(reads, c.Rule)
+		if skipped := c.Outcome == OutcomeSkipped; skipped != isRead || (isRead && c.Reason != noReads) {
+			t.Errorf("%s (rule %s): %s %q", c.Check, c.Rule, c.Outcome, c.Reason)
+		}
 	}
 }
