@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
 // ASP.NET Web API 2 answers errors with its HttpError type, serialised by the
@@ -120,8 +122,30 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	}
 	w.Header().Set("Content-Type", negotiate(r.Header.Get("Accept"))+"; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	journal.Decide(r, ruleOfStatus(status, v))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// ruleOfStatus names the rule of docs/contract.md behind an answer, for
+// the request journal.
+func ruleOfStatus(status int, v any) string {
+	switch status {
+	case http.StatusOK:
+		return "esmart/success"
+	case http.StatusUnauthorized:
+		return "esmart/auth-missing"
+	case http.StatusUnsupportedMediaType:
+		return "esmart/unsupported-media-type"
+	case http.StatusMethodNotAllowed:
+		return "esmart/method-not-allowed"
+	case http.StatusBadRequest:
+		if e, ok := v.(httpError); ok && len(e.ModelState.entries) > 0 {
+			return "esmart/modelstate-shape"
+		}
+		return "esmart/not-found"
+	}
+	return ""
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {

@@ -28,9 +28,11 @@ func from(r *http.Request) *record {
 
 // Decide names the contract rule that decided the answer to r, as
 // "<api>/<rule-name>" from docs/contract.md. The last call wins, so a
-// generic layer may decide first and a specific rule after it.
+// generic layer may decide first and a specific rule after it. A decision
+// of the mock's own layers ("mock/prefer-code", "mock/fault-503") is
+// final: the vendor code that writes that answer did not decide it.
 func Decide(r *http.Request, rule string) {
-	if rec := from(r); rec != nil {
+	if rec := from(r); rec != nil && !strings.HasPrefix(rec.rule, "mock/") {
 		rec.rule = rule
 	}
 }
