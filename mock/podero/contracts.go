@@ -11,6 +11,8 @@ import (
 	"slices"
 
 	"github.com/gorilla/mux"
+
+	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
 // maxBody is Django's DATA_UPLOAD_MAX_MEMORY_SIZE: a larger body cannot be
@@ -24,6 +26,7 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, ok bool) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
+		journal.Decide(r, "podero/malformed-json")
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
 		return nil, nil, false
 	}
@@ -36,6 +39,7 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 	// is only the mark is empty JSON, a parse error, as in Python.
 	raw = bytes.TrimPrefix(raw, utf8BOM)
 	if err := json.Unmarshal(raw, &payload); err != nil {
+		journal.Decide(r, "podero/malformed-json")
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
 		return nil, nil, false
 	}
@@ -99,6 +103,7 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 		return checked{}, false
 	}
 	if !ok {
+		journal.Decide(r, "podero/auth-invalid-token")
 		writeDetail(w, http.StatusUnauthorized, detailUnauthorized)
 		return checked{}, false
 	}
@@ -114,10 +119,12 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 		return checked{}, false // the client has gone: nobody reads an answer
 	}
 	if len(errs) > 0 {
+		journal.Decide(r, "podero/validation-error-shape")
 		writeValidation(w, errs)
 		return checked{}, false
 	}
 	if c.ids["org_id"] != orgID {
+		journal.Decide(r, "podero/foreign-organization")
 		writeDetail(w, http.StatusForbidden, detailForbidden)
 		return checked{}, false
 	}
@@ -143,6 +150,7 @@ func (a *API) listContracts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.userOf(c) == nil {
+		journal.Decide(r, "podero/not-found")
 		writeDetail(w, http.StatusNotFound, detailNotFound)
 		return
 	}
@@ -197,6 +205,7 @@ var (
 func (a *API) storeContract(w http.ResponseWriter, r *http.Request, c checked, in Contract, change func([]Contract) ([]Contract, bool)) {
 	u := a.userOf(c)
 	if u == nil {
+		journal.Decide(r, "podero/not-found")
 		writeDetail(w, http.StatusNotFound, detailNotFound)
 		return
 	}
@@ -212,12 +221,15 @@ func (a *API) storeContract(w http.ResponseWriter, r *http.Request, c checked, i
 	})
 	switch {
 	case errors.Is(err, errUnknownContract):
+		journal.Decide(r, "podero/not-found")
 		writeDetail(w, http.StatusNotFound, detailNotFound)
 	case errors.Is(err, errForeignBuilding):
+		journal.Decide(r, "podero/application-rules")
 		writeValidation(w, buildingError(*in.Building))
 	case err != nil:
 		a.writeStoreError(w, r, err)
 	default:
+		journal.Decide(r, "podero/response-fields")
 		writeJSON(w, http.StatusOK, in.clone())
 	}
 }
