@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 // prefer sends a request with a Prefer header and every credential it
@@ -15,21 +17,9 @@ func (e *env) prefer(method, path, prefer, body string) response {
 	return e.do(method, path, h, []byte(body))
 }
 
-// wantRefused checks the mock's own refusal of a preference: 400, its
-// gridtwin_error body, naming what would have been accepted.
 func wantRefused(t *testing.T, r response, mentions ...string) {
 	t.Helper()
-	var body struct {
-		Error string `json:"gridtwin_error"`
-	}
-	if r.status != http.StatusBadRequest || json.Unmarshal(r.body, &body) != nil || body.Error == "" {
-		t.Fatalf("status %d %s, want the mock's 400 refusal", r.status, r.body)
-	}
-	for _, m := range mentions {
-		if !strings.Contains(body.Error, m) {
-			t.Errorf("refusal %q does not mention %q", body.Error, m)
-		}
-	}
+	mocktest.WantRefused(t, r.status, r.body, mentions...)
 }
 
 func TestPreferCodeAnswersTheSpecsProblemAndChangesNothing(t *testing.T) {

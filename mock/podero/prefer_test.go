@@ -3,8 +3,9 @@ package podero
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func (h *harness) adminState() string {
@@ -18,17 +19,7 @@ func (h *harness) adminState() string {
 
 func wantRefused(t *testing.T, a answer, mentions ...string) {
 	t.Helper()
-	var body struct {
-		Error string `json:"gridtwin_error"`
-	}
-	if a.status != http.StatusBadRequest || json.Unmarshal(a.body, &body) != nil || body.Error == "" {
-		t.Fatalf("status %d %s, want the mock's 400 refusal", a.status, a.body)
-	}
-	for _, m := range mentions {
-		if !strings.Contains(body.Error, m) {
-			t.Errorf("refusal %q does not mention %q", body.Error, m)
-		}
-	}
+	mocktest.WantRefused(t, a.status, a.body, mentions...)
 }
 
 // A PUT that would change the contract if it ran.

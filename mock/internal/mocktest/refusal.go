@@ -1,0 +1,27 @@
+// Package mocktest holds the test helpers every vendor package's tests
+// share, so each vendor's tests keep only what is its own.
+package mocktest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// WantRefused checks the mock's own refusal of a preference: 400, its
+// gridtwin_error body, naming what would have been accepted.
+func WantRefused(t testing.TB, status int, body []byte, mentions ...string) {
+	t.Helper()
+	var refusal struct {
+		Error string `json:"gridtwin_error"`
+	}
+	if status != http.StatusBadRequest || json.Unmarshal(body, &refusal) != nil || refusal.Error == "" {
+		t.Fatalf("status %d %s, want the mock's 400 refusal", status, body)
+	}
+	for _, m := range mentions {
+		if !strings.Contains(refusal.Error, m) {
+			t.Errorf("refusal %q does not mention %q", refusal.Error, m)
+		}
+	}
+}
