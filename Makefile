@@ -28,7 +28,7 @@ fmt-check:
 conform:
 	$(GO) run ./cmd/gridtwin conform --config $(CONFIG) --target $(TARGET) $(ARGS)
 
-## bench: load-test gridtwin beside a bare net/http handler (issue 7); ARGS="--duration 20s"
+## bench: load-test gridtwin beside a bare net/http handler; ARGS="--duration 20s"
 bench:
 	$(GO) run ./cmd/gridtwin-bench $(ARGS)
 

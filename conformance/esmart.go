@@ -18,7 +18,7 @@ import (
 	"github.com/gridtwin/gridtwin/specs"
 )
 
-// The esmart checks: CONTRACT.md section 3, PATCH api/customers/{customerId}
+// The esmart checks: docs/contract.md, esmart, PATCH api/customers/{customerId}
 // of an ASP.NET Web API 2 service. The help page documents the request but
 // not the answer ("IHttpActionResult", no sample), and the GET sibling is
 // not documented at all, so a check accepts any 2xx as success and judges

@@ -15,7 +15,7 @@ import (
 	"github.com/gridtwin/gridtwin/specs"
 )
 
-// The otark checks: CONTRACT.md section 1, PATCH /v1/customers/{customer_id}.
+// The otark checks: docs/contract.md, otark, PATCH /v1/customers/{customer_id}.
 // The seed has no GET (the reads, beyond it, are in otark_reads.go and
 // may be absent), so state is read with PATCH {} (documented to change
 // nothing and to return the whole customer).

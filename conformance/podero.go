@@ -18,7 +18,7 @@ import (
 	"github.com/gridtwin/gridtwin/specs"
 )
 
-// The podero checks: CONTRACT.md section 2, PUT
+// The podero checks: docs/contract.md, podero, PUT
 // /api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts/{energy_contract_id}.
 // PUT replaces the whole contract, so every check that could change it first
 // reads it from the documented list sibling (GET .../energy-contracts) and

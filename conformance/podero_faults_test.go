@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-// The podero faults: each breaks one rule of CONTRACT.md section 2 in
+// The podero faults: each breaks one rule of docs/contract.md, podero in
 // middleware around the real mock, and TestEveryFaultFailsTheCheckForItsRule
 // asserts the check for that rule fails.
 func init() {

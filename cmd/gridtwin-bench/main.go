@@ -1,5 +1,5 @@
 // Command gridtwin-bench measures gridtwin against the limit of a bare Go
-// HTTP server (issue 7). In one run it builds gridtwin, starts it and a bare
+// HTTP server. In one run it builds gridtwin, starts it and a bare
 // net/http handler as separate processes on loopback, drives each scenario
 // with vegeta at the same concurrency for the same time, and prints
 // requests/s, latency percentiles, errors and the ratio to the bare

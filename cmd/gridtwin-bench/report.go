@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The goals of issue 7, each checked against the figures of the same run.
+// The performance goals (docs/bench.md), each checked against the figures of the same run.
 const (
 	goalRatio         = 0.5
 	goalP99Ms         = 5.0

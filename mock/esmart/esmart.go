@@ -1,6 +1,6 @@
 // Package esmart mocks the eSmart Systems customer API, an ASP.NET Web API 2
 // service: PATCH and GET api/customers/{customerId} behind HTTP Basic auth
-// (CONTRACT.md section 3). The model is bound as Json.NET binds it
+// (docs/contract.md, esmart). The model is bound as Json.NET binds it
 // (binding.go), the phone and e-mail rules come from specs/esmart.yaml
 // (rules.go), and errors are ASP.NET's HttpError (modelstate.go).
 package esmart

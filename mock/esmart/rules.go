@@ -19,7 +19,7 @@ import (
 var updatable = []string{"Email", "MobileNumber", "PhoneNumber"}
 
 // ruleMessages word a broken rule; the help page states the rules but not
-// their messages (CONTRACT.md [C]).
+// their messages (docs/contract.md, esmart/messages [C]).
 var ruleMessages = map[string]string{
 	"Email":        "Email must be a valid e-mail address of at most 100 characters.",
 	"MobileNumber": "MobileNumber can contain digits only, at most 14.",

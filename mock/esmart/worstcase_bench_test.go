@@ -16,7 +16,7 @@ import (
 
 const worstCaseErrors = 20000
 
-// worstCaseTypeErrors is issue 11's esmart body: 20,000 type errors in
+// worstCaseTypeErrors is the worst case esmart body: 20,000 type errors in
 // 400 KB, all on one line so that every position is far from a line start,
 // under 1,024 spellings of CustomerId (Json.NET matches names ignoring
 // case) so that the ModelState has many keys too.

@@ -13,7 +13,7 @@ import (
 
 const worstCaseItems = 140000
 
-// worstCaseInvalidPrices is issue 11's podero body: 140,000 invalid
+// worstCaseInvalidPrices is the worst case podero body: 140,000 invalid
 // energy_prices items in 280 KB, each one an error pydantic lists.
 func worstCaseInvalidPrices() []byte {
 	var b bytes.Buffer
