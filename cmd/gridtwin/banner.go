@@ -28,12 +28,20 @@ func printBanner(w io.Writer, base string, h *server.Handler, opts server.Option
 	fmt.Fprintf(w, "per request: Prefer: delay=300ms | fault=reset|empty|500|503 | code=404 | example=NAME (as the OpenAPI documents allow); sessions: X-Gridtwin-Session: NAME\n")
 	for _, api := range h.APIs() {
 		fmt.Fprintf(w, "\n[%s]\n", api.Name())
-		for _, line := range api.Credentials() {
+		lines := api.Credentials()
+		for _, line := range lines[:min(len(lines), bannerLinesPerAPI)] {
 			fmt.Fprintf(w, "  %s\n", line)
+		}
+		if more := len(lines) - bannerLinesPerAPI; more > 0 {
+			fmt.Fprintf(w, "  ... and %d more; GET %s/__admin/state lists them all\n", more, base)
 		}
 	}
 	fmt.Fprintf(w, "\n%s\n", bannerEnd)
 }
+
+// bannerLinesPerAPI keeps the banner a screen long: a fixture of 100,000
+// customers printed 11 MB before the first answer.
+const bannerLinesPerAPI = 40
 
 // bannerEnd is the banner's last line; what follows is the request log.
 const bannerEnd = "ready; Ctrl-C stops the mock"

@@ -55,14 +55,14 @@ func (c Customer) clone() Customer {
 
 // user is an HTTP Basic identity; it owns exactly one customer.
 type user struct {
-	Username   string   `yaml:"username"`
-	Password   string   `yaml:"password"`
-	Customer   Customer `yaml:"customer"`
+	Username   string   `json:"username" yaml:"username"`
+	Password   string   `json:"password" yaml:"password"`
+	Customer   Customer `json:"customer" yaml:"customer"`
 	customerID int32
 }
 
 type fixtureFile struct {
-	Users []user `yaml:"users"`
+	Users []user `json:"users" yaml:"users"`
 }
 
 // loadFixtures reads esmart.yaml and checks what the spec cannot: unique

@@ -18,10 +18,12 @@ type Table[T any] struct {
 }
 
 // NewTable names a table (unique across the APIs, e.g. "otark.customers")
-// and takes its fixture records, which it keeps and never changes. T must
-// survive a JSON round trip; the Redis store keeps it as JSON.
+// and takes its fixture records, which it keeps and never changes: the
+// caller hands the map over (no copy: 100,000 fixture records are tens of
+// megabytes) and must not change it after. T must survive a JSON round
+// trip; the Redis store keeps it as JSON.
 func NewTable[T any](name string, seed map[string]T) *Table[T] {
-	return &Table[T]{name: name, seed: maps.Clone(seed), codec: jsonCodec[T]{}}
+	return &Table[T]{name: name, seed: seed, codec: jsonCodec[T]{}}
 }
 
 // Name is the table's name.
