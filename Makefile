@@ -28,9 +28,11 @@ fmt-check:
 conform:
 	$(GO) run ./cmd/gridtwin conform --config $(CONFIG) --target $(TARGET) $(ARGS)
 
-## bench: load-test gridtwin beside a bare net/http handler; ARGS="--duration 20s"
+## bench: load-test gridtwin beside a bare net/http handler; ARGS="--duration 20s",
+## PEERS=prism also against Prism 5 (installed with npm into .cache/prism)
+PEERS ?=
 bench:
-	$(GO) run ./cmd/gridtwin-bench $(ARGS)
+	$(GO) run ./cmd/gridtwin-bench $(if $(PEERS),--peers $(PEERS)) $(ARGS)
 
 ## fuzz: grow the otark fuzz corpus (its seed corpus already runs in make test)
 FUZZTIME ?= 60s

@@ -15,6 +15,8 @@ type scenario struct {
 	Name string
 	// Server names the process the scenario runs against.
 	Server string
+	// Kind decides which goals the scenario's figures are checked against.
+	Kind string
 	// target fills in the request for hit number seq; it must be safe for
 	// concurrent use, as vegeta calls it from every worker.
 	target func(t *vegeta.Target, seq uint64)
@@ -28,6 +30,7 @@ type scenario struct {
 type result struct {
 	Scenario        string         `json:"scenario"`
 	Server          string         `json:"server"`
+	Kind            string         `json:"kind"`
 	Expect          string         `json:"expect"`
 	Requests        uint64         `json:"requests"`
 	RequestsPerSec  float64        `json:"requests_per_sec"`
@@ -38,7 +41,26 @@ type result struct {
 	StatusCodes     map[string]int `json:"status_codes"`
 	TransportErrors []string       `json:"transport_errors,omitempty"`
 	RatioToBaseline float64        `json:"ratio_to_baseline"`
+	// P99RatioToBaseline is the p99 over the baseline's p99 in the same run.
+	P99RatioToBaseline float64 `json:"p99_ratio_to_baseline"`
 }
+
+// The kinds of scenario, each with its own goals (docs/bench.md).
+const (
+	kindBaseline = "baseline"
+	// kindAPI is a vendor API request to gridtwin with its default
+	// fixtures and in-memory store, compared with the baseline.
+	kindAPI = "api"
+	// kindRedis is the valid otark PATCH against the Redis store, compared
+	// with the same request against the in-memory store.
+	kindRedis = "redis"
+	// kindScale is the valid otark PATCH with many customers, compared with
+	// the default fixtures.
+	kindScale = "scale"
+	// kindPeer is the valid otark PATCH to another mock server, compared
+	// with gridtwin's.
+	kindPeer = "peer"
+)
 
 type loadConfig struct {
 	Connections int
@@ -150,7 +172,7 @@ func (t *tally) result() result {
 	m := &t.metrics
 	m.Close()
 	r := result{
-		Scenario: t.sc.Name, Server: t.sc.Server, Expect: t.sc.ExpectText,
+		Scenario: t.sc.Name, Server: t.sc.Server, Kind: t.sc.Kind, Expect: t.sc.ExpectText,
 		Requests: m.Requests, Errors: t.errors, StatusCodes: m.StatusCodes,
 		P50Ms: ms(m.Latencies.P50), P99Ms: ms(m.Latencies.P99), MaxMs: ms(m.Latencies.Max),
 	}

@@ -47,6 +47,9 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	burstConns := fl.Int("burst-connections", 1000, "clients released at once in each burst, one new connection and one PATCH each")
 	bursts := fl.Int("bursts", 9, "bursts sent to each of the two servers of the burst scenario (0 skips it)")
 	only := fl.String("only", "", "comma-separated scenario keys to run besides the baseline: "+strings.Join(scenarioKeys, ","))
+	peers := fl.String("peers", "", "comma-separated other mock servers to measure gridtwin against: "+strings.Join(peerKeys, ","))
+	prismCache := fl.String("prism-cache", filepath.Join(".cache", "prism"), "where --peers prism finds Prism, or installs it with npm")
+	redisServer := fl.String("redis-server", "redis-server", "redis-server binary of the redis scenario (skipped if not found)")
 	baseline := fl.Bool("baseline", false, "internal: serve the bare net/http baseline")
 	addr := fl.String("addr", "127.0.0.1:0", "internal: listen address of --baseline")
 	if err := fl.Parse(args); err != nil {
@@ -68,25 +71,27 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	b := &bench{
-		stdout: stdout,
-		load:   loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup, Rounds: *rounds},
-		scale:  *scaleCustomers,
-		burst:  burstConfig{connections: *burstConns, rounds: *bursts},
+		stdout:      stdout,
+		load:        loadConfig{Connections: *connections, Duration: *duration, Warmup: *warmup, Rounds: *rounds},
+		scale:       *scaleCustomers,
+		burst:       burstConfig{connections: *burstConns, rounds: *bursts},
+		prismCache:  *prismCache,
+		redisServer: *redisServer,
 	}
-	if *only != "" {
-		b.only = map[string]bool{"baseline": true}
-		for _, k := range strings.Split(*only, ",") {
-			if !slices.Contains(scenarioKeys, k) {
-				fmt.Fprintf(stderr, "gridtwin-bench: unknown scenario %q (have %s)\n", k, strings.Join(scenarioKeys, ","))
-				return 2
-			}
-			b.only[k] = true
-		}
-		// The scale figure is a ratio to the valid PATCH with default fixtures.
-		if b.only["scale"] {
-			b.only["otark-valid"] = true
-		}
+	var err error
+	if b.only, err = keySet(*only, scenarioKeys, "scenario"); err == nil {
+		b.peers, err = keySet(*peers, peerKeys, "peer")
 	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gridtwin-bench: %v\n", err)
+		return 2
+	}
+	// The redis, scale and peer figures are ratios to the valid PATCH with
+	// default fixtures.
+	if b.only != nil && (b.only["redis"] || b.only["scale"] || len(b.peers) > 0) {
+		b.only["otark-valid"] = true
+	}
+	stopOnSignal()
 	if err := b.run(*gridtwinBin, *out); err != nil {
 		fmt.Fprintf(stderr, "gridtwin-bench: %v\n", err)
 		return 1
@@ -94,8 +99,23 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// keySet parses a comma-separated list of known keys; "" gives nil.
+func keySet(list string, known []string, what string) (map[string]bool, error) {
+	if list == "" {
+		return nil, nil
+	}
+	set := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		if !slices.Contains(known, k) {
+			return nil, fmt.Errorf("unknown %s %q (have %s)", what, k, strings.Join(known, ","))
+		}
+		set[k] = true
+	}
+	return set, nil
+}
+
 // scenarioKeys name the scenarios for --only, in the order they run.
-var scenarioKeys = []string{"otark-valid", "otark-rejected", "podero", "esmart", "scale", "burst"}
+var scenarioKeys = []string{"otark-valid", "otark-rejected", "otark-get", "otark-list", "podero", "esmart", "redis", "scale", "burst"}
 
 type burstConfig struct{ connections, rounds int }
 
@@ -105,8 +125,16 @@ type bench struct {
 	scale  int
 	burst  burstConfig
 	// only selects scenarios by key; nil runs them all.
-	only   map[string]bool
-	report report
+	only map[string]bool
+	// peers selects the other mock servers; nil runs none.
+	peers       map[string]bool
+	prismCache  string
+	redisServer string
+	report      report
+	// plan is every measured scenario, in the order of each round.
+	plan []*tally
+	// memory are the gridtwin processes whose resident memory is reported.
+	memory struct{ defaults, scale *server }
 }
 
 func (b *bench) selected(key string) bool { return b.only == nil || b.only[key] }
@@ -117,15 +145,10 @@ func (b *bench) run(gridtwinBin, out string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-
-	if gridtwinBin == "" {
-		gridtwinBin = filepath.Join(tmp, "gridtwin")
-		fmt.Fprintln(b.stdout, "building gridtwin ...")
-		build := exec.Command("go", "build", "-o", gridtwinBin, "github.com/gridtwin/gridtwin/cmd/gridtwin")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("go build gridtwin: %w", err)
-		}
+	// Every server the bench starts stops when it ends, on error too.
+	defer running.stopAll()
+	if gridtwinBin, err = buildGridtwin(gridtwinBin, tmp, b.stdout); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -135,126 +158,29 @@ func (b *bench) run(gridtwinBin, out string) error {
 	if err != nil {
 		return err
 	}
-
 	b.report = newReport(b.load)
 	fmt.Fprintf(b.stdout, "gridtwin-bench: %d connections, %s per scenario in %d rounds, %s warm-up before each, %d CPUs, %s\n",
 		b.load.Connections, b.load.Duration, b.load.Rounds, b.load.Warmup, runtime.NumCPU(), runtime.Version())
 
-	// Every server runs for the whole bench; the scenarios take turns in
-	// rounds, so a change in the machine's load during the run (other
-	// processes, thermal limits) touches every scenario alike instead of
-	// whichever ran at that moment.
-	var plan []*tally
-	add := func(sc scenario, s *server) error {
-		if err := probe(sc, s.baseURL); err != nil {
-			return fmt.Errorf("%s: %w", sc.Name, err)
-		}
-		plan = append(plan, newTally(sc, s.baseURL))
-		return nil
-	}
-
-	// (a) the limit: a bare handler in its own process.
-	base, err := b.start("baseline", self, []string{"--baseline"})
-	if err != nil {
-		return err
-	}
-	defer base.stop()
-	if err := add(baselineScenario(), base); err != nil {
-		return err
-	}
-
-	// (b)-(e) gridtwin with its embedded fixtures.
-	gt, err := b.start("gridtwin", gridtwinBin, []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)})
-	if err != nil {
-		return err
-	}
-	defer gt.stop()
-	b.report.Gridtwin.FirstAnswerMs = ms(gt.firstAnswer)
-	var token string
-	if b.selected("podero") && len(tg.missing("podero")) == 0 {
-		if token, err = poderoToken(tg, gt.baseURL); err != nil {
-			return err
-		}
-	}
-	one := func(uint64) string { return tg.Otark.CustomerID }
-	for _, sc := range []struct {
-		key, vendor string
-		scenario
-	}{
-		{"otark-valid", "otark", otarkPatch(tg, one)},
-		{"otark-rejected", "otark", otarkRejected(tg)},
-		{"podero", "podero", poderoPut(tg, token)},
-		{"esmart", "esmart", esmartPatch(tg)},
+	for _, step := range []func() error{
+		func() error { return b.planBaseline(self) },
+		func() error { return b.planDefaults(gridtwinBin, tg) },
+		func() error { return b.planRedis(gridtwinBin, tg) },
+		func() error { return b.planScale(gridtwinBin, tg, tmp) },
+		func() error { return b.planPeers(tg, tmp) },
 	} {
-		if !b.selected(sc.key) {
-			continue
-		}
-		if missing := tg.missing(sc.vendor); len(missing) > 0 {
-			b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
-			continue
-		}
-		if err := add(sc.scenario, gt); err != nil {
+		if err := step(); err != nil {
 			return err
 		}
 	}
-
-	// The same valid otark PATCH with many customers in the store.
-	var big *server
-	if b.scale > 0 && b.selected("scale") && len(tg.missing("otark")) > 0 {
-		b.skip("scale", "fixtures/conformance.yaml lacks "+strings.Join(tg.missing("otark"), ", "))
-	} else if b.scale > 0 && b.selected("scale") {
-		dir := filepath.Join(tmp, "scale-fixtures")
-		ids, err := writeScaleFixtures(dir, fixtures.FS(), tg.Otark.CustomerID, b.scale)
-		if err != nil {
-			return fmt.Errorf("scale fixtures: %w", err)
-		}
-		big, err = b.start("gridtwin (scale)", gridtwinBin, []string{"serve", "--fixtures", dir, "--otark-rate-limit", fmt.Sprint(hugeRateLimit)})
-		if err != nil {
-			return err
-		}
-		defer big.stop()
-		b.report.Scale = &scaleFigures{Customers: b.scale, FirstAnswerMs: ms(big.firstAnswer)}
-		spread := func(seq uint64) string { return ids[seq%uint64(len(ids))] }
-		sc := otarkPatch(tg, spread)
-		sc.Name = fmt.Sprintf("otark PATCH valid, %d customers", b.scale)
-		sc.Server = "gridtwin (scale)"
-		if err := add(sc, big); err != nil {
-			return err
-		}
-	}
-
-	perRound := b.load.Duration / time.Duration(b.load.Rounds)
-	for i := range b.load.Rounds {
-		fmt.Fprintf(b.stdout, "round %d of %d ...\n", i+1, b.load.Rounds)
-		for _, t := range plan {
-			t.round(b.load, perRound)
-		}
-	}
-	fmt.Fprintln(b.stdout)
-	b.report.printHeader(b.stdout)
-	for _, t := range plan {
-		b.report.add(t.result())
-		b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
-	}
-
-	rss, err := gt.residentBytes()
-	if err != nil {
+	if err := b.measure(); err != nil {
 		return err
 	}
-	b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
-	if big != nil {
-		if rss, err = big.residentBytes(); err != nil {
-			return err
-		}
-		b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
-	}
-
 	if b.burst.rounds > 0 && b.burst.connections > 0 && b.selected("burst") {
 		if err := b.runBurst(gridtwinBin, tg); err != nil {
 			return err
 		}
 	}
-
 	b.report.finish()
 	b.report.printSummary(b.stdout)
 	if out != "" {
@@ -267,8 +193,206 @@ func (b *bench) run(gridtwinBin, out string) error {
 		}
 		fmt.Fprintf(b.stdout, "\nfigures written to %s\n", out)
 	}
-	if len(b.report.Missed) > 0 {
-		fmt.Fprintf(b.stdout, "targets missed: %s\n", strings.Join(b.report.Missed, "; "))
+	return nil
+}
+
+// buildGridtwin returns bin, or builds gridtwin into dir when bin is "".
+func buildGridtwin(bin, dir string, log io.Writer) (string, error) {
+	if bin != "" {
+		return bin, nil
+	}
+	bin = filepath.Join(dir, "gridtwin")
+	fmt.Fprintln(log, "building gridtwin ...")
+	build := exec.Command("go", "build", "-o", bin, "github.com/gridtwin/gridtwin/cmd/gridtwin")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("go build gridtwin: %w", err)
+	}
+	return bin, nil
+}
+
+// add probes a scenario on s and plans it for the rounds.
+func (b *bench) add(sc scenario, s *server) error {
+	if err := probe(sc, s.baseURL); err != nil {
+		return fmt.Errorf("%s: %w", sc.Name, err)
+	}
+	b.plan = append(b.plan, newTally(sc, s.baseURL))
+	return nil
+}
+
+// planBaseline starts the limit: a bare handler in its own process.
+func (b *bench) planBaseline(self string) error {
+	base, err := b.start("baseline", self, []string{"--baseline"})
+	if err != nil {
+		return err
+	}
+	return b.add(baselineScenario(), base)
+}
+
+func gridtwinServe(extra ...string) []string {
+	return append([]string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}, extra...)
+}
+
+// planDefaults starts gridtwin with its embedded fixtures and in-memory
+// store, and plans every vendor API scenario on it.
+func (b *bench) planDefaults(bin string, tg *targets) error {
+	gt, err := b.start("gridtwin", bin, gridtwinServe())
+	if err != nil {
+		return err
+	}
+	b.memory.defaults = gt
+	b.report.Gridtwin.FirstAnswerMs = ms(gt.firstAnswer)
+	var token string
+	if b.selected("podero") && len(tg.missing("podero")) == 0 {
+		if token, err = poderoToken(tg, gt.baseURL); err != nil {
+			return err
+		}
+	}
+	for _, sc := range []struct {
+		key, vendor string
+		scenario
+	}{
+		{"otark-valid", "otark", otarkPatch(tg, oneCustomer(tg))},
+		{"otark-rejected", "otark", otarkRejected(tg)},
+		{"otark-get", "otark", otarkGet(tg)},
+		{"otark-list", "otark", otarkList(tg)},
+		{"podero", "podero", poderoPut(tg, token)},
+		{"esmart", "esmart", esmartPatch(tg)},
+	} {
+		if !b.selected(sc.key) {
+			continue
+		}
+		if missing := tg.missing(sc.vendor); len(missing) > 0 {
+			b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
+			continue
+		}
+		if err := b.add(sc.scenario, gt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func oneCustomer(tg *targets) func(uint64) string {
+	return func(uint64) string { return tg.Otark.CustomerID }
+}
+
+// otarkReference is the valid otark PATCH on one customer, planned against
+// another server under another name, or skipped when the target file lacks
+// otark's keys.
+func (b *bench) otarkReference(tg *targets, key, name, server, kind string) (scenario, bool) {
+	sc := otarkPatch(tg, oneCustomer(tg))
+	sc.Name, sc.Server, sc.Kind = name, server, kind
+	if missing := tg.missing("otark"); len(missing) > 0 {
+		b.skip(key, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
+		return sc, false
+	}
+	return sc, true
+}
+
+// planRedis starts a redis-server of the bench's own and gridtwin on it.
+func (b *bench) planRedis(bin string, tg *targets) error {
+	if !b.selected("redis") {
+		return nil
+	}
+	sc, ok := b.otarkReference(tg, "redis", "otark PATCH valid, redis store", "gridtwin (redis)", kindRedis)
+	if !ok {
+		return nil
+	}
+	rs, why, err := startRedis(b.redisServer)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		b.skip("redis", why)
+		return nil
+	}
+	gt, err := b.start("gridtwin (redis)", bin, gridtwinServe("--store", "redis://"+rs.addr+"/0"))
+	if err != nil {
+		return err
+	}
+	return b.add(sc, gt)
+}
+
+// planScale starts gridtwin with many more otark customers and spreads the
+// valid PATCH over them.
+func (b *bench) planScale(bin string, tg *targets, tmp string) error {
+	if b.scale <= 0 || !b.selected("scale") {
+		return nil
+	}
+	sc, ok := b.otarkReference(tg, "scale", fmt.Sprintf("otark PATCH valid, %d customers", b.scale), "gridtwin (scale)", kindScale)
+	if !ok {
+		return nil
+	}
+	dir := filepath.Join(tmp, "scale-fixtures")
+	ids, err := writeScaleFixtures(dir, fixtures.FS(), tg.Otark.CustomerID, b.scale)
+	if err != nil {
+		return fmt.Errorf("scale fixtures: %w", err)
+	}
+	big, err := b.start("gridtwin (scale)", bin, gridtwinServe("--fixtures", dir))
+	if err != nil {
+		return err
+	}
+	b.memory.scale = big
+	b.report.Scale = &scaleFigures{Customers: b.scale, FirstAnswerMs: ms(big.firstAnswer)}
+	spread := otarkPatch(tg, func(seq uint64) string { return ids[seq%uint64(len(ids))] })
+	sc.target = spread.target
+	return b.add(sc, big)
+}
+
+// planPeers starts the other mock servers --peers names.
+func (b *bench) planPeers(tg *targets, tmp string) error {
+	if !b.peers["prism"] {
+		return nil
+	}
+	sc, ok := b.otarkReference(tg, "prism", "Prism 5 otark PATCH valid", "prism", kindPeer)
+	if !ok {
+		return nil
+	}
+	prism, why, err := b.startPrism(tmp)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		b.skip("prism", why)
+		return nil
+	}
+	return b.add(sc, prism)
+}
+
+// measure runs the rounds, prints every scenario's row and reads the
+// gridtwin processes' memory after the load.
+func (b *bench) measure() error {
+	// Every server runs for the whole bench; the scenarios take turns in
+	// rounds, so a change in the machine's load during the run (other
+	// processes, thermal limits) touches every scenario alike instead of
+	// whichever ran at that moment.
+	perRound := b.load.Duration / time.Duration(b.load.Rounds)
+	for i := range b.load.Rounds {
+		fmt.Fprintf(b.stdout, "round %d of %d ...\n", i+1, b.load.Rounds)
+		for _, t := range b.plan {
+			t.round(b.load, perRound)
+		}
+	}
+	fmt.Fprintln(b.stdout)
+	b.report.printHeader(b.stdout)
+	for _, t := range b.plan {
+		b.report.add(t.result())
+		b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
+	}
+	if s := b.memory.defaults; s != nil {
+		rss, err := s.residentBytes()
+		if err != nil {
+			return err
+		}
+		b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
+	}
+	if s := b.memory.scale; s != nil {
+		rss, err := s.residentBytes()
+		if err != nil {
+			return err
+		}
+		b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
 	}
 	return nil
 }
@@ -294,20 +418,18 @@ func (b *bench) runBurst(bin string, tg *targets) error {
 		b.skip("burst", "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
 		return nil
 	}
-	args := []string{"serve", "--otark-rate-limit", fmt.Sprint(hugeRateLimit)}
-	tuned, err := b.start("gridtwin (serve's GC tuning)", bin, args, "GODEBUG=gctrace=1")
+	tuned, err := b.start("gridtwin (serve's GC tuning)", bin, gridtwinServe(), "GODEBUG=gctrace=1")
 	if err != nil {
 		return err
 	}
 	defer tuned.stop()
-	def, err := b.start("gridtwin (Go's default GC)", bin, args, "GODEBUG=gctrace=1", "GOGC=100")
+	def, err := b.start("gridtwin (Go's default GC)", bin, gridtwinServe(), "GODEBUG=gctrace=1", "GOGC=100")
 	if err != nil {
 		return err
 	}
 	defer def.stop()
 	fmt.Fprintf(b.stdout, "bursts of %d ...\n", b.burst.connections)
-	rep := runBursts(otarkPatch(tg, func(uint64) string { return tg.Otark.CustomerID }),
-		[]*server{tuned, def}, b.burst.connections, b.burst.rounds)
+	rep := runBursts(otarkPatch(tg, oneCustomer(tg)), []*server{tuned, def}, b.burst.connections, b.burst.rounds)
 	b.report.Burst = &rep
 	return nil
 }

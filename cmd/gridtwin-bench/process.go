@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,12 +22,15 @@ type server struct {
 	name    string
 	cmd     *exec.Cmd
 	baseURL string
+	// addr is where a server without an HTTP API (redis-server) listens.
+	addr string
 	// firstAnswer is the time from starting the process to its first HTTP
 	// answer of any status.
 	firstAnswer time.Duration
 	stderr      lockedBuffer
 	// exited receives the result of Wait once the process is gone.
-	exited chan error
+	exited   chan error
+	stopOnce sync.Once
 }
 
 // freeLoopbackAddr asks the kernel for an unused port. The port is chosen
@@ -41,14 +45,47 @@ func freeLoopbackAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// startServer runs bin with args (which must make it listen on addr) and
-// waits until it answers its first request.
+// startServer runs bin with args (which must make it listen on addr and
+// announce that address on its first line) and waits until it answers its
+// first HTTP request.
 func startServer(name, bin string, args []string, addr string, env ...string) (*server, error) {
-	s := &server{name: name, baseURL: "http://" + addr}
+	return startHTTP(name, bin, args, addr, addr, env...)
+}
+
+// startHTTP is startServer for a server that announces announce instead
+// ("" for no check).
+func startHTTP(name, bin string, args []string, addr, announce string, env ...string) (*server, error) {
+	baseURL := "http://" + addr
+	// A tight poll: each refused connection returns at once, so the first
+	// answer is seen within microseconds of the server accepting.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	answers := func() error {
+		resp, err := client.Get(baseURL + "/__bench/first-answer")
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	}
+	s, err := startProcess(name, bin, args, announce, answers, env...)
+	if s != nil {
+		s.baseURL = baseURL
+	}
+	return s, err
+}
+
+// startProcess runs bin with args and polls ready until it succeeds, the
+// process exits or a minute has passed. If announce is not empty, the
+// first line of stdout must contain it (the address the bench chose).
+func startProcess(name, bin string, args []string, announce string, ready func() error, env ...string) (*server, error) {
+	s := &server{name: name}
 	s.cmd = exec.Command(bin, args...)
 	if len(env) > 0 {
 		s.cmd.Env = append(os.Environ(), env...)
 	}
+	// If the bench dies without stopping its servers (a kill -9), the
+	// kernel stops them, so no redis-server or Prism outlives it.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	s.cmd.Stderr = &s.stderr
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -58,32 +95,27 @@ func startServer(name, bin string, args []string, addr string, env ...string) (*
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
+	running.add(s)
 	s.exited = make(chan error, 1)
 	go func() {
-		// Drain stdout so the child never blocks on a full pipe; the first
-		// line must announce the address we chose.
+		// Drain stdout so the child never blocks on a full pipe.
 		sc := bufio.NewScanner(stdout)
-		if sc.Scan() && !strings.Contains(sc.Text(), addr) {
-			fmt.Fprintf(os.Stderr, "gridtwin-bench: %s announced %q, expected %s\n", name, sc.Text(), addr)
+		if sc.Scan() && announce != "" && !strings.Contains(sc.Text(), announce) {
+			fmt.Fprintf(os.Stderr, "gridtwin-bench: %s announced %q, expected %s\n", name, sc.Text(), announce)
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 		s.exited <- s.cmd.Wait()
 	}()
-
-	// A tight poll: each refused connection returns at once, so the first
-	// answer is seen within microseconds of the server accepting.
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
 	deadline := started.Add(60 * time.Second)
 	for {
-		resp, err := client.Get(s.baseURL + "/__bench/first-answer")
+		err := ready()
 		if err == nil {
 			s.firstAnswer = time.Since(started)
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			break
+			return s, nil
 		}
 		select {
 		case werr := <-s.exited:
+			running.remove(s)
 			return nil, fmt.Errorf("%s exited before answering: %v\n%s", name, werr, s.stderr.String())
 		default:
 		}
@@ -92,7 +124,6 @@ func startServer(name, bin string, args []string, addr string, env ...string) (*
 			return nil, fmt.Errorf("%s did not answer within 60 s: %v", name, err)
 		}
 	}
-	return s, nil
 }
 
 // lockedBuffer collects a process's stderr, which the bench reads while
@@ -134,12 +165,62 @@ func (s *server) residentBytes() (int64, error) {
 }
 
 // stop asks for a graceful shutdown and kills the process if it lingers.
+// It may be called more than once.
 func (s *server) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
+	s.stopOnce.Do(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(5 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.exited
+		}
+		running.remove(s)
+	})
+}
+
+// processes are the servers the bench has started and not yet stopped.
+type processes struct {
+	mu  sync.Mutex
+	set map[*server]bool
+}
+
+// running lets a signal handler stop every server the bench started, as
+// deferred stops do not run when the bench is interrupted.
+var running = &processes{set: map[*server]bool{}}
+
+func (p *processes) add(s *server) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.set[s] = true
+}
+
+func (p *processes) remove(s *server) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.set, s)
+}
+
+func (p *processes) stopAll() {
+	p.mu.Lock()
+	all := make([]*server, 0, len(p.set))
+	for s := range p.set {
+		all = append(all, s)
 	}
+	p.mu.Unlock()
+	for _, s := range all {
+		s.stop()
+	}
+}
+
+// stopOnSignal stops every started server when the bench is interrupted,
+// then exits as an interrupted process does.
+func stopOnSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		running.stopAll()
+		os.Exit(130)
+	}()
 }

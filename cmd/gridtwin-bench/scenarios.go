@@ -88,6 +88,7 @@ func otarkPatch(t *targets, customerIDs func(seq uint64) string) scenario {
 	return scenario{
 		Name:   "otark PATCH valid (metadata merge)",
 		Server: "gridtwin",
+		Kind:   kindAPI,
 		target: func(tg *vegeta.Target, seq uint64) {
 			h := jsonHeader()
 			h.Set("X-Api-Key", t.Otark.APIKey)
@@ -106,6 +107,7 @@ func otarkRejected(t *targets) scenario {
 	return scenario{
 		Name:   "otark PATCH rejected (validation 400)",
 		Server: "gridtwin",
+		Kind:   kindAPI,
 		target: func(tg *vegeta.Target, _ uint64) {
 			h := jsonHeader()
 			h.Set("X-Api-Key", t.Otark.APIKey)
@@ -116,6 +118,37 @@ func otarkRejected(t *targets) scenario {
 		},
 		expect:     func(code int) bool { return code == http.StatusBadRequest },
 		ExpectText: "400",
+	}
+}
+
+// otarkGet reads the customer the valid PATCH changes, with the same key,
+// which holds customers:read beside customers:write in the default fixtures.
+func otarkGet(t *targets) scenario {
+	return otarkRead(t, "otark GET customer", "/v1/customers/"+url.PathEscape(t.Otark.CustomerID))
+}
+
+// listLimit is the page size of the list scenario: the spec's default, so
+// the page holds every customer of the key's BRP in the default fixtures.
+const listLimit = 10
+
+// otarkList reads the first page of the key's BRP's customers.
+func otarkList(t *targets) scenario {
+	return otarkRead(t, fmt.Sprintf("otark GET customers?limit=%d", listLimit),
+		"/v1/customers?limit="+strconv.Itoa(listLimit))
+}
+
+func otarkRead(t *targets, name, path string) scenario {
+	return scenario{
+		Name:   name,
+		Server: "gridtwin",
+		Kind:   kindAPI,
+		target: func(tg *vegeta.Target, _ uint64) {
+			tg.Method = http.MethodGet
+			tg.URL = path
+			tg.Header = http.Header{"X-Api-Key": []string{t.Otark.APIKey}}
+		},
+		expect:     successful,
+		ExpectText: "2xx",
 	}
 }
 
@@ -130,6 +163,7 @@ func poderoPut(t *targets, token string) scenario {
 	return scenario{
 		Name:   "podero PUT valid (energy contract)",
 		Server: "gridtwin",
+		Kind:   kindAPI,
 		target: func(tg *vegeta.Target, seq uint64) {
 			h := jsonHeader()
 			h.Set("Authorization", "Bearer "+token)
@@ -152,6 +186,7 @@ func esmartPatch(t *targets) scenario {
 	return scenario{
 		Name:   "esmart PATCH valid (contact fields)",
 		Server: "gridtwin",
+		Kind:   kindAPI,
 		target: func(tg *vegeta.Target, seq uint64) {
 			h := jsonHeader()
 			h.Set("Authorization", auth)
@@ -170,6 +205,7 @@ func baselineScenario() scenario {
 	return scenario{
 		Name:   "bare net/http baseline",
 		Server: "baseline",
+		Kind:   kindBaseline,
 		target: func(tg *vegeta.Target, _ uint64) {
 			tg.Method = http.MethodPatch
 			tg.URL = "/v1/customers/cust_r8s9t0u1"
