@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,6 +74,9 @@ func TestWriteScaleFixturesCopiesIntoTheOriginalsList(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "otark.yaml"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !json.Valid(b) {
+		t.Errorf("otark.yaml is not written as JSON, the loader's fast path:\n%.300s", b)
 	}
 	var doc struct {
 		BRPs []struct {
