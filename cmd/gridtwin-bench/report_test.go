@@ -46,38 +46,32 @@ func targetByName(r *report, name string) *target {
 	return nil
 }
 
-// A scenario on a server that takes 50 ms a request is measured slower than
-// the baseline on one that answers at once: both its requests/s and its p99
-// ratio miss their goals, and the summary says MISS for both. The delay is
-// far above what a busy machine adds to the baseline's p99, even under -race.
+// Ratios come from figures measured through real servers: a scenario on a
+// server that takes 50 ms a request has a p99 of at least that, and its
+// ratios are its figures over the baseline's of the same report. Whether a
+// ratio meets its goal is TestFinishChecksEachGoalAtItsBound's, on fixed
+// figures: a busy machine can slow the instant baseline past any delay.
 func TestReportRatiosToTheBaselineThroughRealServers(t *testing.T) {
 	slow := slowServer(t, 50*time.Millisecond)
 	r := reportWithBaseline(slowServer(t, 0))
 	r.add(run(otarkGet(otarkTargets()), slow.URL, shortLoad))
-	got := r.Results[1]
-	if got.Kind != kindAPI || got.RatioToBaseline <= 0 || got.RatioToBaseline >= goalAPIRatio {
-		t.Errorf("slow GET: kind %q, req/s ratio %.3f; want an api scenario under %.1f", got.Kind, got.RatioToBaseline, goalAPIRatio)
+	base, got := r.Results[0], r.Results[1]
+	if got.Kind != kindAPI || got.P99Ms < 50 || got.RequestsPerSec <= 0 || base.RequestsPerSec <= 0 {
+		t.Fatalf("slow GET: kind %q, p99 %.2f ms, %.1f req/s (baseline %.1f); want an api scenario, p99 >= 50 ms",
+			got.Kind, got.P99Ms, got.RequestsPerSec, base.RequestsPerSec)
 	}
-	if want := got.P99Ms / r.Results[0].P99Ms; got.P99RatioToBaseline != want || got.P99Ms < 50 {
-		t.Errorf("slow GET: p99 %.2f ms, ratio %.3f; want at least 50 ms and the ratio %.3f", got.P99Ms, got.P99RatioToBaseline, want)
+	if got.RatioToBaseline != got.RequestsPerSec/base.RequestsPerSec || got.P99RatioToBaseline != got.P99Ms/base.P99Ms {
+		t.Errorf("slow GET ratios %.3f, %.3f; want %.3f, %.3f", got.RatioToBaseline, got.P99RatioToBaseline,
+			got.RequestsPerSec/base.RequestsPerSec, got.P99Ms/base.P99Ms)
 	}
-	if got.P99RatioToBaseline <= goalAPIP99Ratio {
-		t.Errorf("slow GET: p99 %.2f ms vs baseline %.2f ms, ratio %.2f; want over %.1f",
-			got.P99Ms, r.Results[0].P99Ms, got.P99RatioToBaseline, goalAPIP99Ratio)
-	}
-	if r.Results[0].RatioToBaseline != 1 || r.Results[0].P99RatioToBaseline != 1 {
-		t.Errorf("baseline ratios = %.2f, %.2f; want 1, 1", r.Results[0].RatioToBaseline, r.Results[0].P99RatioToBaseline)
+	if base.RatioToBaseline != 1 || base.P99RatioToBaseline != 1 {
+		t.Errorf("baseline ratios = %.2f, %.2f; want 1, 1", base.RatioToBaseline, base.P99RatioToBaseline)
 	}
 	r.finish()
-	for _, name := range []string{got.Scenario + " req/s", got.Scenario + " p99"} {
-		if tt := targetByName(&r, name); tt == nil || tt.Met {
-			t.Errorf("target %q = %+v, want a missed one", name, tt)
-		}
-	}
 	var out bytes.Buffer
 	r.printSummary(&out)
-	if !strings.Contains(out.String(), "MISS  "+got.Scenario+" p99") {
-		t.Errorf("summary lacks the missed p99:\n%s", out.String())
+	if !strings.Contains(out.String(), got.Scenario+" p99") {
+		t.Errorf("summary lacks the p99 target:\n%s", out.String())
 	}
 }
 
@@ -85,6 +79,7 @@ func TestReportRatiosToTheBaselineThroughRealServers(t *testing.T) {
 // takes 20 ms a request is many times slower than one that answers at once.
 func TestReportComparesPeerAndRedisToTheInMemoryPatch(t *testing.T) {
 	fast, slow := slowServer(t, 0), slowServer(t, 20*time.Millisecond)
+	// Results: 0 baseline, 1 in-memory PATCH, 2 peer, 3 Redis.
 	r := reportWithBaseline(fast)
 	tg := otarkTargets()
 	mem := otarkPatch(tg, oneCustomer(tg))
@@ -100,15 +95,18 @@ func TestReportComparesPeerAndRedisToTheInMemoryPatch(t *testing.T) {
 	if len(r.Peers) != 1 || r.Peers[0].Peer != "prism" {
 		t.Fatalf("peers = %+v, want prism", r.Peers)
 	}
+	// The figures' sizes are the machine's; what they are compared with is
+	// the report's.
 	want := r.Results[1].RequestsPerSec / r.Results[2].RequestsPerSec
-	if p := r.Peers[0]; p.GridtwinRatio != want || p.GridtwinRatio < 2 {
-		t.Errorf("gridtwin to peer = %.2f, want %.2f and well over 1", p.GridtwinRatio, want)
+	if p := r.Peers[0]; p.GridtwinRatio != want {
+		t.Errorf("gridtwin to peer = %.2f, want %.2f", p.GridtwinRatio, want)
 	}
-	if r.Redis == nil || r.Redis.RatioToMemory >= 0.5 {
-		t.Errorf("redis figures = %+v, want a ratio under 0.5 for a 20 ms store", r.Redis)
+	wantRedis := r.Results[3].RequestsPerSec / r.Results[1].RequestsPerSec
+	if r.Redis == nil || r.Redis.RatioToMemory != wantRedis {
+		t.Fatalf("redis figures = %+v, want the ratio %.3f to the in-memory PATCH", r.Redis, wantRedis)
 	}
-	if tt := targetByName(&r, "redis store req/s"); tt == nil || tt.Met {
-		t.Errorf("redis target = %+v, want missed", tt)
+	if tt := targetByName(&r, "redis store req/s"); tt == nil || tt.Met != (wantRedis >= goalRedisRatio) {
+		t.Errorf("redis target = %+v for the ratio %.3f", tt, wantRedis)
 	}
 	// Only the in-memory API scenarios are held to the baseline goals.
 	if tt := targetByName(&r, "peer PATCH req/s"); tt != nil {

@@ -37,6 +37,39 @@ type Redis struct {
 	// goroutine: under a burst on one record that is the difference
 	// between a few retries and running out of them.
 	writers [64]sync.Mutex
+	seen    seenRecords
+}
+
+// seenRecords remembers the bytes this process last saw of each record,
+// the guess Update's compare-and-set starts from. It is only a guess (the
+// script checks it), so it may be dropped at any time: it is cleared
+// whole when it reaches seenLimit, which bounds it without bookkeeping.
+type seenRecords struct {
+	mu      sync.Mutex
+	records map[string]seenRecord
+}
+
+type seenRecord struct {
+	raw   string
+	found bool
+}
+
+const seenLimit = 100_000
+
+func (c *seenRecords) get(field string) (raw string, found, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, known := c.records[field]
+	return r.raw, r.found, known
+}
+
+func (c *seenRecords) put(field, raw string, found bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.records == nil || len(c.records) >= seenLimit {
+		c.records = map[string]seenRecord{}
+	}
+	c.records[field] = seenRecord{raw: raw, found: found}
 }
 
 var writerSeed = maphash.MakeSeed()
@@ -152,64 +185,99 @@ func (s *redisSession) Get(ctx context.Context, table, key string, c Codec) (any
 }
 
 // casScript writes ARGV[4] at field ARGV[1] only if the field still holds
-// what the caller read: ARGV[3] when ARGV[2] is "1", nothing when "0".
+// what the caller read: ARGV[3] when ARGV[2] is "1", nothing when "0". On
+// a mismatch it answers what the field holds, so the retry needs no read.
 var casScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[2] == '1' then
-  if cur ~= ARGV[3] then return 0 end
-elseif cur then
-  return 0
+local stale = (ARGV[2] == '1' and cur ~= ARGV[3]) or (ARGV[2] == '0' and cur)
+if stale then
+  if cur then return {0, cur} end
+  return {0}
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('SADD', KEYS[2], KEYS[1])
-return 1
+return {1}
 `)
 
-// Update reads, applies fn and compare-and-sets, retrying when another
-// writer got in between. Comparing the bytes read is enough: fn's answer
-// depends only on the record it was given.
+// Update applies fn to the record and compare-and-sets the result,
+// retrying when another writer got in between. Comparing bytes is enough:
+// fn's answer depends only on the record it was given. The first attempt
+// compares against what this process last wrote or read (writes to a key
+// from one process are serialised by its stripe lock, so that is usually
+// still current), which makes a write one round trip instead of two; a
+// stale guess costs nothing but the retry, since the script answers the
+// current bytes.
 func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, fn func(any, bool) (any, error)) (any, error) {
 	hash := s.key("rec", table)
-	lock := &s.r.writers[maphash.String(writerSeed, hash+"\x00"+key)%uint64(len(s.r.writers))]
+	field := hash + "\x00" + key
+	lock := &s.r.writers[maphash.String(writerSeed, field)%uint64(len(s.r.writers))]
 	lock.Lock()
 	defer lock.Unlock()
-	for attempt := range maxUpdateAttempts {
-		if attempt > 0 {
-			// Another replica won the race: let it finish before reading again.
-			time.Sleep(time.Duration(rand.N(attempt*500)) * time.Microsecond)
-		}
-		raw, err := s.r.client.HGet(ctx, hash, key).Bytes()
-		found := err == nil
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, unavailable(err)
-		}
-		var cur any
-		if found {
-			if cur, err = c.Decode(raw); err != nil {
-				return nil, err
-			}
-		}
-		next, err := fn(cur, found)
-		if err != nil {
+	raw, found, known := s.r.seen.get(field)
+	if !known {
+		var err error
+		if raw, found, err = s.read(ctx, hash, key); err != nil {
 			return nil, err
-		}
-		enc, err := c.Encode(next)
-		if err != nil {
-			return nil, err
-		}
-		flag := "0"
-		if found {
-			flag = "1"
-		}
-		swapped, err := casScript.Run(ctx, s.r.client, []string{hash, s.keySet()}, key, flag, string(raw), enc).Int()
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		if swapped == 1 {
-			return next, nil
 		}
 	}
+	for attempt := range maxUpdateAttempts {
+		if attempt > 1 {
+			// Another replica keeps winning: let it finish first.
+			time.Sleep(time.Duration(rand.N(attempt*500)) * time.Microsecond)
+		}
+		next, enc, err := apply(c, fn, raw, found)
+		if err != nil {
+			return nil, err
+		}
+		res, err := casScript.Run(ctx, s.r.client, []string{hash, s.keySet()}, key, flag(found), raw, enc).Slice()
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if swapped, _ := res[0].(int64); swapped == 1 {
+			s.r.seen.put(field, enc, true)
+			return next, nil
+		}
+		raw, found = "", len(res) > 1
+		if found {
+			raw, _ = res[1].(string)
+		}
+		s.r.seen.put(field, raw, found)
+	}
 	return nil, fmt.Errorf("%w: record %s/%s kept changing under %d attempts", ErrUnavailable, table, key, maxUpdateAttempts)
+}
+
+func (s *redisSession) read(ctx context.Context, hash, key string) (string, bool, error) {
+	raw, err := s.r.client.HGet(ctx, hash, key).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, unavailable(err)
+	}
+	return raw, true, nil
+}
+
+func apply(c Codec, fn func(any, bool) (any, error), raw string, found bool) (any, string, error) {
+	var cur any
+	if found {
+		var err error
+		if cur, err = c.Decode([]byte(raw)); err != nil {
+			return nil, "", err
+		}
+	}
+	next, err := fn(cur, found)
+	if err != nil {
+		return nil, "", err
+	}
+	enc, err := c.Encode(next)
+	return next, string(enc), err
+}
+
+func flag(found bool) string {
+	if found {
+		return "1"
+	}
+	return "0"
 }
 
 func (s *redisSession) All(ctx context.Context, table string, c Codec) (map[string]any, error) {
