@@ -401,23 +401,38 @@ func esmartChangedValue(key string, v any) (any, bool) {
 	return nil, false
 }
 
+// own is the configured customer's id.
+func (s *esmart) own() int { return s.cfg().CustomerID }
+
+// withoutAuth removes the configured credentials from a request.
+func withoutAuth() http.Header { return http.Header{"Authorization": nil} }
+
+// wrongPassword sends the configured user with a wrong password.
+func (s *esmart) wrongPassword() http.Header {
+	return http.Header{"Authorization": {esmartWrongPassword(s.cfg())}}
+}
+
 func esmartChecks(e *suite.Env) {
 	s := &esmart{e: e}
-	own := func() int { return s.cfg().CustomerID }
-	withoutAuth := http.Header{"Authorization": nil}
-	wrongPassword := func() http.Header {
-		return http.Header{"Authorization": {esmartWrongPassword(s.cfg())}}
-	}
 
+	s.authenticationChecks()
+	s.phoneNumbersChecks()
+	s.emailChecks()
+	s.propertiesThatCannotBeUpdatedChecks()
+	s.requestFormatsChecks()
+	s.modelBindingChecks()
+}
+
+func (s *esmart) authenticationChecks() {
 	Describe("authentication", func() {
 		It("should answer 401 with a Basic challenge when credentials are missing", suite.Rule("auth-missing"), suite.Documented, func() {
-			x := s.patch(own(), "{}", withoutAuth)
+			x := s.patch(s.own(), "{}", withoutAuth())
 			Expect(x.Status()).To(Equal(http.StatusUnauthorized), x.Explain("HTTP Basic authentication is required"))
 			esmartExpectBasicChallenge(x)
 		})
 
 		It("should answer 401 with a Basic challenge for a wrong password", suite.Rule("auth-wrong-password"), suite.Documented, func() {
-			x := s.patch(own(), "{}", wrongPassword())
+			x := s.patch(s.own(), "{}", s.wrongPassword())
 			Expect(x.Status()).To(Equal(http.StatusUnauthorized), x.Explain("a wrong password must be refused"))
 			esmartExpectBasicChallenge(x)
 		})
@@ -426,16 +441,16 @@ func esmartChecks(e *suite.Env) {
 			for _, tc := range []struct {
 				what   string
 				header http.Header
-			}{{"missing credentials", withoutAuth}, {"a wrong password", wrongPassword()}} {
+			}{{"missing credentials", withoutAuth()}, {"a wrong password", s.wrongPassword()}} {
 				By("sending " + tc.what)
-				esmartExpectMessage(s.patch(own(), "{}", tc.header), http.StatusUnauthorized)
+				esmartExpectMessage(s.patch(s.own(), "{}", tc.header), http.StatusUnauthorized)
 			}
 		})
 
 		It("should deny access to another user's customer", suite.Rule("own-customer-only"), suite.Documented, func() {
 			id := s.cfg().ForeignCustomerID
 			suite.Need(id, "esmart.foreign_customer_id")
-			By("reading customer " + strconv.Itoa(own()) + ", which shows the credentials work")
+			By("reading customer " + strconv.Itoa(s.own()) + ", which shows the credentials work")
 			s.read()
 			// {} changes nothing even on a server that wrongly lets it
 			// through. The status and body of the denial are [C]: an
@@ -447,13 +462,15 @@ func esmartChecks(e *suite.Env) {
 				x.Explain("customer %d belongs to another user: the request must be denied with a 4xx", id))
 		})
 	})
+}
 
+func (s *esmart) phoneNumbersChecks() {
 	Describe("phone numbers", func() {
 		DescribeTable("should refuse a number with letters and keep the old one",
 			suite.Rule("phone-digits-only"), suite.Documented,
 			func(field string) {
 				before := s.preserve(field)
-				x := s.patch(own(), map[string]any{field: esmartLetters})
+				x := s.patch(s.own(), map[string]any{field: esmartLetters})
 				esmartExpectRefused(x, "%s may contain digits only", field)
 				s.expectStored(x, field, before[field])
 			},
@@ -465,7 +482,7 @@ func esmartChecks(e *suite.Env) {
 			suite.Rule("phone-max-length"), suite.Documented,
 			func(field string) {
 				before := s.preserve(field)
-				x := s.patch(own(), map[string]any{field: esmartNumber(15)})
+				x := s.patch(s.own(), map[string]any{field: esmartNumber(15)})
 				esmartExpectRefused(x, "%s may have at most 14 digits", field)
 				s.expectStored(x, field, before[field])
 			},
@@ -478,7 +495,7 @@ func esmartChecks(e *suite.Env) {
 			func(field string) {
 				before := s.preserve(field)
 				number := esmartNumber(14, esmartString(before, field))
-				x := s.patch(own(), map[string]any{field: number})
+				x := s.patch(s.own(), map[string]any{field: number})
 				answer := esmartExpectAccepted(x, "14 digits are a valid %s", field)
 				if v, answered := answer[field]; answered {
 					Expect(v).To(Equal(number), x.Explain("the answer shows the new %s", field))
@@ -489,13 +506,15 @@ func esmartChecks(e *suite.Env) {
 			Entry("for MobileNumber", "MobileNumber"),
 		)
 	})
+}
 
+func (s *esmart) emailChecks() {
 	Describe("e-mail", func() {
 		DescribeTable("should refuse an invalid address and keep the old one",
 			suite.Rule("email-valid"), suite.Documented,
 			func(invalid string) {
 				before := s.preserve("Email")
-				x := s.patch(own(), map[string]any{"Email": invalid})
+				x := s.patch(s.own(), map[string]any{"Email": invalid})
 				esmartExpectRefused(x, "%q is not a valid e-mail address", invalid)
 				s.expectStored(x, "Email", before["Email"])
 			},
@@ -506,7 +525,7 @@ func esmartChecks(e *suite.Env) {
 
 		It("should refuse an address of 101 characters and keep the old one", suite.Rule("email-max-length"), suite.Documented, func() {
 			before := s.preserve("Email")
-			x := s.patch(own(), map[string]any{"Email": esmartEmail(101)})
+			x := s.patch(s.own(), map[string]any{"Email": esmartEmail(101)})
 			esmartExpectRefused(x, "an e-mail address may have at most 100 characters")
 			s.expectStored(x, "Email", before["Email"])
 		})
@@ -514,7 +533,7 @@ func esmartChecks(e *suite.Env) {
 		It("should accept and store an address of exactly 100 characters", suite.Rule("email-max-length"), suite.Documented, func() {
 			before := s.preserve("Email")
 			email := esmartEmail(100, esmartString(before, "Email"))
-			x := s.patch(own(), map[string]any{"Email": email})
+			x := s.patch(s.own(), map[string]any{"Email": email})
 			answer := esmartExpectAccepted(x, "a valid address of 100 characters is allowed")
 			if v, answered := answer["Email"]; answered {
 				Expect(v).To(Equal(email), x.Explain("the answer shows the new Email"))
@@ -522,7 +541,9 @@ func esmartChecks(e *suite.Env) {
 			s.expectStored(x, "Email", email)
 		})
 	})
+}
 
+func (s *esmart) propertiesThatCannotBeUpdatedChecks() {
 	Describe("properties that cannot be updated", func() {
 		It("should keep every other property when a PATCH sends new values for them", suite.Rule("other-properties-unchanged"), suite.Documented, func() {
 			before := s.preserve("PhoneNumber")
@@ -536,13 +557,13 @@ func esmartChecks(e *suite.Env) {
 				}
 			}
 			if len(body) == 0 {
-				Skip(fmt.Sprintf("customer %d shows no property besides the contact fields", own()))
+				Skip(fmt.Sprintf("customer %d shows no property besides the contact fields", s.own()))
 			}
 			// A valid contact change in the same body shows the PATCH was
 			// applied, not refused or ignored as a whole.
 			phone := esmartNumber(14, esmartString(before, "PhoneNumber"))
 			body["PhoneNumber"] = phone
-			x := s.patch(own(), body)
+			x := s.patch(s.own(), body)
 			answer := esmartExpectAccepted(x, "a PATCH with properties that cannot be updated is still a valid PATCH")
 			for _, k := range slices.Sorted(maps.Keys(body)) {
 				want := before[k]
@@ -563,18 +584,20 @@ func esmartChecks(e *suite.Env) {
 			}
 		})
 	})
+}
 
+func (s *esmart) requestFormatsChecks() {
 	Describe("request formats", func() {
 		It("should accept a body sent as text/json", suite.Rule("text-json"), suite.Documented, func() {
 			before := s.preserve("PhoneNumber")
 			phone := esmartNumber(14, esmartString(before, "PhoneNumber"))
-			x := s.patch(own(), map[string]any{"PhoneNumber": phone}, http.Header{"Content-Type": {"text/json"}})
+			x := s.patch(s.own(), map[string]any{"PhoneNumber": phone}, http.Header{"Content-Type": {"text/json"}})
 			esmartExpectAccepted(x, "text/json is a documented request format")
 			s.expectStored(x, "PhoneNumber", phone)
 		})
 
 		It("should answer 415 with a Message for a body sent as text/plain", suite.Rule("unsupported-media-type"), suite.Framework, func() {
-			x := s.patch(own(), "{}", http.Header{"Content-Type": {"text/plain"}})
+			x := s.patch(s.own(), "{}", http.Header{"Content-Type": {"text/plain"}})
 			esmartExpectMessage(x, http.StatusUnsupportedMediaType)
 		})
 
@@ -591,7 +614,9 @@ func esmartChecks(e *suite.Env) {
 			Expect(allowed).To(ContainElement(http.MethodPatch), x.Explain("a 405 must list the allowed methods, PATCH among them, in Allow"))
 		})
 	})
+}
 
+func (s *esmart) modelBindingChecks() {
 	Describe("model binding", func() {
 		It("should answer every model error as 400 with Message and ModelState", suite.Rule("modelstate-shape"), suite.Framework, func() {
 			before := s.preserve("PhoneNumber", "Email")
@@ -604,13 +629,13 @@ func esmartChecks(e *suite.Env) {
 				{"a string for a boolean", map[string]any{"IsPowerCustomer": "gridtwin-not-a-boolean"}},
 			} {
 				By("sending " + tc.what)
-				esmartExpectModelState(s.patch(own(), tc.body))
+				esmartExpectModelState(s.patch(s.own(), tc.body))
 			}
 		})
 
 		It("should answer 400 with ModelState for a value of the wrong JSON type", suite.Rule("binding-type-error"), suite.Framework, func() {
 			before := s.preserve()
-			x := s.patch(own(), map[string]any{"IsPowerCustomer": "gridtwin-not-a-boolean"})
+			x := s.patch(s.own(), map[string]any{"IsPowerCustomer": "gridtwin-not-a-boolean"})
 			esmartExpectModelState(x)
 			s.expectStored(x, "IsPowerCustomer", before["IsPowerCustomer"])
 		})
@@ -618,7 +643,7 @@ func esmartChecks(e *suite.Env) {
 		It("should bind property names whatever their case", suite.Rule("case-insensitive-binding"), suite.Framework, func() {
 			before := s.preserve("PhoneNumber")
 			phone := esmartNumber(14, esmartString(before, "PhoneNumber"))
-			x := s.patch(own(), map[string]any{"phonenumber": phone})
+			x := s.patch(s.own(), map[string]any{"phonenumber": phone})
 			esmartExpectAccepted(x, "Json.NET binds phonenumber to PhoneNumber")
 			s.expectStored(x, "PhoneNumber", phone)
 		})
@@ -626,7 +651,7 @@ func esmartChecks(e *suite.Env) {
 		It("should ignore unknown properties", suite.Rule("unknown-properties-ignored"), suite.Framework, func() {
 			before := s.preserve("PhoneNumber")
 			phone := esmartNumber(14, esmartString(before, "PhoneNumber"))
-			x := s.patch(own(), map[string]any{esmartUnknownProperty: "x", "PhoneNumber": phone})
+			x := s.patch(s.own(), map[string]any{esmartUnknownProperty: "x", "PhoneNumber": phone})
 			esmartExpectAccepted(x, "Json.NET ignores %s, which is on no model", esmartUnknownProperty)
 			s.expectStored(x, "PhoneNumber", phone)
 		})

@@ -238,6 +238,18 @@ func withMetadata(base map[string]string, changes map[string]any) map[string]str
 func otarkChecks(e *suite.Env) {
 	o := otark{e}
 
+	o.authenticationChecks()
+	o.tenancyChecks()
+	o.problemDetailsChecks()
+	o.partialUpdateChecks()
+	o.metadataChecks()
+	o.readOnlyFieldsChecks()
+	o.validationChecks()
+	o.businessRulesChecks()
+	o.atomicityChecks()
+}
+
+func (o otark) authenticationChecks() {
 	Describe("authentication", func() {
 		It("should answer 401 invalid_api_key when the X-Api-Key header is missing", suite.Rule("auth-missing-key"), suite.Documented, func() {
 			x := o.patch(o.cfg().CustomerID, "{}", http.Header{"X-Api-Key": nil})
@@ -257,7 +269,9 @@ func otarkChecks(e *suite.Env) {
 				x.Explain("the documented detail of insufficient_scopes"))
 		})
 	})
+}
 
+func (o otark) tenancyChecks() {
 	Describe("tenancy", func() {
 		It("should answer 404 customer_not_found with instance for an unknown customer id", suite.Rule("customer-not-found"), suite.Documented, func() {
 			x := o.patch(unknownCustomer, "{}")
@@ -273,7 +287,9 @@ func otarkChecks(e *suite.Env) {
 			expectInstance(x, p, id)
 		})
 	})
+}
 
+func (o otark) problemDetailsChecks() {
 	Describe("problem details", func() {
 		It("should answer every error as application/problem+json with type, title and status", suite.Rule("problem-details"), suite.Documented, func() {
 			id := o.cfg().CustomerID
@@ -305,7 +321,9 @@ func otarkChecks(e *suite.Env) {
 			}
 		})
 	})
+}
 
+func (o otark) partialUpdateChecks() {
 	Describe("partial update", func() {
 		It("should change nothing for an empty body {}", suite.Rule("empty-body-no-change"), suite.Documented, func() {
 			id := o.cfg().CustomerID
@@ -349,7 +367,9 @@ func otarkChecks(e *suite.Env) {
 				x.Explain("X-RateLimit-Remaining cannot exceed X-RateLimit-Limit"))
 		})
 	})
+}
 
+func (o otark) metadataChecks() {
 	Describe("metadata", func() {
 		It("should add and overwrite the given keys and keep the absent ones", suite.Rule("metadata-merge"), suite.Documented, func() {
 			id := o.cfg().CustomerID
@@ -398,7 +418,9 @@ func otarkChecks(e *suite.Env) {
 			Expect(expectCustomer(x).Metadata).To(Equal(want), x.Explain(`"metadata": {} keeps every key`))
 		})
 	})
+}
 
+func (o otark) readOnlyFieldsChecks() {
 	Describe("read-only fields", func() {
 		DescribeTable("should answer 400 read_only_field with field = the key",
 			suite.Rule("read-only-field"), suite.Documented,
@@ -421,7 +443,9 @@ func otarkChecks(e *suite.Env) {
 			Entry("for created_at", "created_at"),
 		)
 	})
+}
 
+func (o otark) validationChecks() {
 	Describe("validation", func() {
 		It("should answer 400 unknown_field with field = the key for an undocumented body field", suite.Rule("unknown-field"), suite.Documented, func() {
 			id := o.cfg().CustomerID
@@ -473,7 +497,9 @@ func otarkChecks(e *suite.Env) {
 			}),
 		)
 	})
+}
 
+func (o otark) businessRulesChecks() {
 	Describe("business rules", func() {
 		It("should answer 409 already_active when activating an active customer", suite.Rule("already-active"), suite.Documented, func() {
 			id := o.cfg().ActiveCustomerID
@@ -503,7 +529,7 @@ func otarkChecks(e *suite.Env) {
 		})
 
 		It("should activate a pending customer and set activated_at", suite.Rule("activation"), suite.Documented, suite.Destructive, func() {
-			e.RequireDestructive()
+			o.e.RequireDestructive()
 			id := o.cfg().PendingCustomerID
 			suite.Need(id, "otark.pending_customer_id")
 			before := o.mustPreserve(id)
@@ -521,7 +547,9 @@ func otarkChecks(e *suite.Env) {
 			Expect(stored).To(Equal(c), rx.Explain("the activation must be stored"))
 		})
 	})
+}
 
+func (o otark) atomicityChecks() {
 	Describe("atomicity", func() {
 		DescribeTable("should change nothing when a PATCH fails, as RFC 5789 requires",
 			suite.Rule("atomic-failure"), suite.Documented,

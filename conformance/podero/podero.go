@@ -376,6 +376,11 @@ func poderoPricesOf(x *suite.Exchange, v any) []string {
 func poderoChecks(e *suite.Env) {
 	p := &podero{e: e}
 
+	p.tokenEndpointChecks()
+	p.energyContractsChecks()
+}
+
+func (p *podero) tokenEndpointChecks() {
 	Describe("token endpoint", func() {
 		It("should issue a Bearer token for the configured client at POST /oauth2/token/", suite.Rule("token-endpoint"), suite.Documented, func() {
 			suite.Need(p.cfg().ClientID, "podero.client_id")
@@ -386,7 +391,7 @@ func poderoChecks(e *suite.Env) {
 			t := x.JSON()
 			token, _ := t["access_token"].(string)
 			Expect(token).NotTo(BeEmpty(), x.Explain("the answer carries an access_token"))
-			e.Client.Secrets = append(e.Client.Secrets, token)
+			p.e.Client.Secrets = append(p.e.Client.Secrets, token)
 			Expect(t).To(HaveKeyWithValue("token_type", WithTransform(strings.ToLower, Equal("bearer"))),
 				x.Explain("token_type is Bearer (compared case-insensitively, RFC 6749 7.1)"))
 			Expect(t).To(HaveKeyWithValue("expires_in", And(BeNumerically(">", 0), Satisfy(func(n float64) bool { return n == math.Trunc(n) }))),
@@ -397,265 +402,295 @@ func poderoChecks(e *suite.Env) {
 			Expect(lx.Status()).To(Equal(http.StatusOK), lx.Explain("the issued token acts for the client's organization"))
 		})
 	})
+}
 
+func (p *podero) energyContractsChecks() {
 	Describe("energy contracts", func() {
 		BeforeEach(p.authorize)
 
-		Describe("authentication", func() {
-			It(`should answer 401 {"detail": ...} when the Authorization header is missing`, suite.Rule("auth-missing-token"), suite.Documented, func() {
-				before := p.preserve()
-				x := p.put(poderoValidInput(before), http.Header{"Authorization": nil})
-				poderoExpectDetail(x, http.StatusUnauthorized)
-				By("reading the list without a token")
-				lx := p.list(http.Header{"Authorization": nil})
-				poderoExpectDetail(lx, http.StatusUnauthorized)
-			})
+		p.authenticationChecks()
+		p.tenancyChecks()
+		p.pathParametersChecks()
+		p.requestFieldsChecks()
+		p.answerChecks()
+		p.errorsChecks()
+	})
+}
 
-			It(`should answer 401 {"detail": ...} when the bearer token is unknown`, suite.Rule("auth-invalid-token"), suite.Documented, func() {
-				before := p.preserve()
-				x := p.put(poderoValidInput(before), http.Header{"Authorization": {"Bearer " + poderoUnknownToken}})
-				poderoExpectDetail(x, http.StatusUnauthorized)
-			})
+func (p *podero) authenticationChecks() {
+	Describe("authentication", func() {
+		It(`should answer 401 {"detail": ...} when the Authorization header is missing`, suite.Rule("auth-missing-token"), suite.Documented, func() {
+			before := p.preserve()
+			x := p.put(poderoValidInput(before), http.Header{"Authorization": nil})
+			poderoExpectDetail(x, http.StatusUnauthorized)
+			By("reading the list without a token")
+			lx := p.list(http.Header{"Authorization": nil})
+			poderoExpectDetail(lx, http.StatusUnauthorized)
 		})
 
-		Describe("tenancy", func() {
-			// The contract documents that a token acts for one organization;
-			// that the refusal is 403 (not 404) is the mock's choice.
-			It("should refuse a token for another organization's path and change nothing", suite.Rule("foreign-organization"), suite.Documented, func() {
-				foreign := p.cfg().ForeignOrgID
-				suite.Need(foreign, "podero.foreign_org_id")
+		It(`should answer 401 {"detail": ...} when the bearer token is unknown`, suite.Rule("auth-invalid-token"), suite.Documented, func() {
+			before := p.preserve()
+			x := p.put(poderoValidInput(before), http.Header{"Authorization": {"Bearer " + poderoUnknownToken}})
+			poderoExpectDetail(x, http.StatusUnauthorized)
+		})
+	})
+}
+
+func (p *podero) tenancyChecks() {
+	Describe("tenancy", func() {
+		// The contract documents that a token acts for one organization;
+		// that the refusal is 403 (not 404) is the mock's choice.
+		It("should refuse a token for another organization's path and change nothing", suite.Rule("foreign-organization"), suite.Documented, func() {
+			foreign := p.cfg().ForeignOrgID
+			suite.Need(foreign, "podero.foreign_org_id")
+			before := p.preserve()
+			x := p.do(http.MethodPut, poderoContractPath(foreign, p.cfg().UserID, p.cfg().EnergyContractID),
+				poderoWith(poderoValidInput(before), map[string]any{"supplier": poderoSupplier + " (foreign)"}))
+			Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)),
+				x.Explain("a token acts for one organization: a request under organization %s must be refused", foreign))
+			Expect(x.MediaType()).To(Equal("application/json"), x.Explain("django-ninja answers errors as application/json"))
+			Expect(x.JSON()).To(HaveKey("detail"), x.Explain(`the error is {"detail": ...}`))
+			By("reading the contract back")
+			after := p.read()
+			Expect(after).To(Equal(before), x.Explain("the refused request must not change the contract; read back: %v", after))
+		})
+	})
+}
+
+func (p *podero) pathParametersChecks() {
+	Describe("path parameters", func() {
+		DescribeTable("should answer 422 with loc (path, name) for a path parameter that is not a UUID",
+			suite.Rule("path-uuid"), suite.Documented,
+			func(name string) {
 				before := p.preserve()
-				x := p.do(http.MethodPut, poderoContractPath(foreign, p.cfg().UserID, p.cfg().EnergyContractID),
-					poderoWith(poderoValidInput(before), map[string]any{"supplier": poderoSupplier + " (foreign)"}))
-				Expect(x.Status()).To(And(BeNumerically(">=", 400), BeNumerically("<", 500)),
-					x.Explain("a token acts for one organization: a request under organization %s must be refused", foreign))
-				Expect(x.MediaType()).To(Equal("application/json"), x.Explain("django-ninja answers errors as application/json"))
-				Expect(x.JSON()).To(HaveKey("detail"), x.Explain(`the error is {"detail": ...}`))
-				By("reading the contract back")
-				after := p.read()
-				Expect(after).To(Equal(before), x.Explain("the refused request must not change the contract; read back: %v", after))
-			})
+				ids := map[string]string{"org_id": p.cfg().OrgID, "user_id": p.cfg().UserID, "energy_contract_id": p.cfg().EnergyContractID}
+				ids[name] = poderoNotAUUID
+				x := p.do(http.MethodPut, poderoContractPath(ids["org_id"], ids["user_id"], ids["energy_contract_id"]), poderoValidInput(before))
+				poderoExpectErrorAt(x, "path", name)
+			},
+			Entry("for org_id", "org_id"),
+			Entry("for user_id", "user_id"),
+			Entry("for energy_contract_id", "energy_contract_id"),
+		)
+	})
+}
+
+func (p *podero) requestFieldsChecks() {
+	Describe("request fields", func() {
+		p.fieldTypeChecks()
+		p.fieldValueChecks()
+	})
+}
+
+// fieldTypeChecks are the request fields' types, enums and lengths.
+func (p *podero) fieldTypeChecks() {
+	DescribeTable("should answer 422 at the field's loc for a value of the wrong type",
+		suite.Rule("field-type"), suite.Documented,
+		func(field string, value any) {
+			before := p.preserve()
+			x := p.put(poderoWith(poderoValidInput(before), map[string]any{field: value}))
+			poderoExpectErrorAt(x, poderoBodyLoc(field)...)
+		},
+		Entry("for an object as energy_price_includes_external_components (boolean)", "energy_price_includes_external_components", map[string]any{"yes": true}),
+		Entry("for an object as meter_id (string)", "meter_id", map[string]any{"id": "DE1"}),
+		Entry("for an object as supplier (string)", "supplier", map[string]any{"name": "x"}),
+		Entry("for an object as currency_energy_price (string)", "currency_energy_price", map[string]any{"code": "EUR"}),
+		Entry("for a number as building_id (uuid)", "building_id", 42),
+		Entry("for a string as energy_prices (array)", "energy_prices", "hourly"),
+		Entry("for an object as energy_contract_type (enum)", "energy_contract_type", map[string]any{"type": "monthly"}),
+	)
+
+	DescribeTable("should answer 422 at the price's loc for an invalid Price",
+		suite.Rule("price-fields"), suite.Documented,
+		func(field string, price map[string]any) {
+			before := p.preserve()
+			x := p.put(poderoWith(poderoValidInput(before), map[string]any{
+				"energy_contract_type": "spot_hourly", "currency_energy_price": "EUR",
+				"energy_prices": []any{price},
+			}))
+			poderoExpectErrorAt(x, poderoBodyLoc("energy_prices", 0, field)...)
+		},
+		Entry("for an object as price (number)", "price", map[string]any{"price": map[string]any{"eur": 1}, "timestamp": "2026-11-24T00:00:00Z"}),
+		Entry("for a timestamp that is not a date-time", "timestamp", map[string]any{"price": 0.29, "timestamp": "not a time"}),
+		Entry("for a price without timestamp", "timestamp", map[string]any{"price": 0.29}),
+		Entry("for a price without price", "price", map[string]any{"timestamp": "2026-11-24T00:00:00Z"}),
+	)
+
+	It("should answer 422 at energy_contract_type for a value outside spot_hourly, monthly, yearly", suite.Rule("enum"), suite.Documented, func() {
+		before := p.preserve()
+		x := p.put(poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": "hourly"}))
+		poderoExpectErrorAt(x, poderoBodyLoc("energy_contract_type")...)
+	})
+
+	DescribeTable("should accept each documented energy_contract_type",
+		suite.Rule("enum"), suite.Documented,
+		func(value string) {
+			before := p.preserve()
+			body := poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": value})
+			if value == "spot_hourly" && body["currency_energy_price"] == nil {
+				body["currency_energy_price"] = "EUR"
+			}
+			x := p.put(body)
+			Expect(poderoExpectContract(x)).To(HaveKeyWithValue("energy_contract_type", value), x.Explain("the answer carries energy_contract_type %q", value))
+		},
+		Entry("spot_hourly", "spot_hourly"),
+		Entry("monthly", "monthly"),
+		Entry("yearly", "yearly"),
+	)
+
+	DescribeTable("should enforce the documented maximum lengths:",
+		func(field string, length int, accepted bool) {
+			before := p.preserve()
+			value := strings.Repeat("9", length)
+			x := p.put(poderoWith(poderoValidInput(before), map[string]any{field: value}))
+			if accepted {
+				Expect(poderoExpectContract(x)).To(HaveKeyWithValue(field, value), x.Explain("%s of %d characters is allowed and answered as sent", field, length))
+				return
+			}
+			poderoExpectErrorAt(x, poderoBodyLoc(field)...)
+		},
+		Entry("meter_id of 20 characters is refused with 422", suite.Rule("meter-id-max-length"), suite.Documented, "meter_id", 20, false),
+		Entry("meter_id of 19 characters is accepted", suite.Rule("meter-id-max-length"), suite.Documented, "meter_id", 19, true),
+		Entry("supplier of 101 characters is refused with 422", suite.Rule("supplier-max-length"), suite.Documented, "supplier", 101, false),
+		Entry("supplier of 100 characters is accepted", suite.Rule("supplier-max-length"), suite.Documented, "supplier", 100, true),
+	)
+
+	It("should answer 422 at building_id for a building_id that is not a UUID", suite.Rule("building-id-uuid"), suite.Documented, func() {
+		before := p.preserve()
+		x := p.put(poderoWith(poderoValidInput(before), map[string]any{"building_id": poderoNotAUUID}))
+		poderoExpectErrorAt(x, poderoBodyLoc("building_id")...)
+	})
+}
+
+// fieldValueChecks are the request fields' combinations, nulls and extras.
+func (p *podero) fieldValueChecks() {
+	// Where the error is reported (loc, type) is not documented: a
+	// model validator would put it at the body, a field validator at
+	// the currency. Only the 422 and its shape are.
+	DescribeTable("should answer 422 for hourly energy prices without currency_energy_price",
+		suite.Rule("currency-required"), suite.Documented,
+		func(currency map[string]any) {
+			before := p.preserve()
+			body := poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": "spot_hourly", "energy_prices": poderoHourlyPrices()})
+			delete(body, "currency_energy_price")
+			x := p.put(poderoWith(body, currency))
+			poderoExpectValidation(x)
+		},
+		Entry("when the currency is absent", map[string]any{}),
+		Entry("when the currency is null", map[string]any{"currency_energy_price": nil}),
+	)
+
+	It("should ignore an unknown body field", suite.Rule("unknown-field-ignored"), suite.Framework, func() {
+		before := p.preserve()
+		x := p.put(poderoWith(poderoValidInput(before), map[string]any{poderoUnknownField: "x"}))
+		Expect(poderoExpectContract(x)).To(Equal(before), x.Explain("an unknown field is ignored: the contract is answered as it was"))
+	})
+
+	DescribeTable("should store an explicit null and answer it",
+		suite.Rule("explicit-null"), suite.Documented,
+		func(field string, extra map[string]any) {
+			before := p.preserve()
+			x := p.put(poderoWith(poderoValidInput(before), poderoWith(extra, map[string]any{field: nil})))
+			answered := field
+			if field == "building_id" {
+				answered = "building"
+			}
+			Expect(poderoExpectContract(x)).To(HaveKeyWithValue(answered, BeNil()), x.Explain("%s: null is answered as null", answered))
+			By("reading the contract back")
+			Expect(p.read()).To(HaveKeyWithValue(answered, BeNil()), x.Explain("%s: null must be stored; this is the contract read back with GET after the PUT", answered))
+		},
+		Entry("for meter_id", "meter_id", nil),
+		Entry("for supplier", "supplier", nil),
+		Entry("for building_id", "building_id", nil),
+		Entry("for energy_price_includes_external_components", "energy_price_includes_external_components", nil),
+		// Without prices the currency rule does not apply.
+		Entry("for currency_energy_price", "currency_energy_price", map[string]any{"energy_contract_type": "monthly", "energy_prices": []any{}}),
+		Entry("for energy_contract_type", "energy_contract_type", map[string]any{"energy_prices": []any{}}),
+	)
+}
+
+func (p *podero) answerChecks() {
+	Describe("answer", func() {
+		It("should answer 200 with id and every field as sent, and store it", suite.Rule("response-fields"), suite.Documented, func() {
+			before := p.preserve()
+			flag, _ := before["energy_price_includes_external_components"].(bool)
+			sent := map[string]any{
+				"energy_contract_type":  "spot_hourly",
+				"energy_prices":         poderoHourlyPrices(),
+				"building_id":           before["building"],
+				"meter_id":              poderoMeterID,
+				"supplier":              poderoSupplier,
+				"currency_energy_price": "EUR",
+				"energy_price_includes_external_components": !flag,
+			}
+			x := p.put(sent)
+			got := poderoExpectContract(x)
+			Expect(got).To(HaveKeyWithValue("id", WithTransform(strings.ToLower, Equal(strings.ToLower(p.cfg().EnergyContractID)))),
+				x.Explain("id is the contract's id"))
+			for _, k := range []string{"energy_contract_type", "meter_id", "supplier", "currency_energy_price", "energy_price_includes_external_components"} {
+				Expect(got).To(HaveKeyWithValue(k, sent[k]), x.Explain("%s is answered as sent", k))
+			}
+			Expect(got).To(HaveKeyWithValue("building", poderoEqual(before["building"])), x.Explain("building is the building_id sent"))
+			Expect(poderoPricesOf(x, got["energy_prices"])).To(Equal(poderoPricesOf(x, sent["energy_prices"])), x.Explain("energy_prices are answered as sent"))
+			By("reading the contract back")
+			Expect(p.read()).To(Equal(got), x.Explain("the contract read back with GET must be the one the PUT answered"))
 		})
 
-		Describe("path parameters", func() {
-			DescribeTable("should answer 422 with loc (path, name) for a path parameter that is not a UUID",
-				suite.Rule("path-uuid"), suite.Documented,
-				func(name string) {
-					before := p.preserve()
-					ids := map[string]string{"org_id": p.cfg().OrgID, "user_id": p.cfg().UserID, "energy_contract_id": p.cfg().EnergyContractID}
-					ids[name] = poderoNotAUUID
-					x := p.do(http.MethodPut, poderoContractPath(ids["org_id"], ids["user_id"], ids["energy_contract_id"]), poderoValidInput(before))
-					poderoExpectErrorAt(x, "path", name)
-				},
-				Entry("for org_id", "org_id"),
-				Entry("for user_id", "user_id"),
-				Entry("for energy_contract_id", "energy_contract_id"),
-			)
+		It("should answer building equal to the building_id sent", suite.Rule("building-echo"), suite.Documented, func() {
+			building := p.cfg().BuildingID
+			suite.Need(building, "podero.building_id")
+			before := p.preserve()
+			x := p.put(poderoWith(poderoValidInput(before), map[string]any{"building_id": building}))
+			Expect(poderoExpectContract(x)).To(HaveKeyWithValue("building", WithTransform(func(v any) string {
+				s, _ := v.(string)
+				return strings.ToLower(s)
+			}, Equal(strings.ToLower(building)))), x.Explain("building must be the building_id sent (%s)", building))
 		})
 
-		Describe("request fields", func() {
-			DescribeTable("should answer 422 at the field's loc for a value of the wrong type",
-				suite.Rule("field-type"), suite.Documented,
-				func(field string, value any) {
-					before := p.preserve()
-					x := p.put(poderoWith(poderoValidInput(before), map[string]any{field: value}))
-					poderoExpectErrorAt(x, poderoBodyLoc(field)...)
-				},
-				Entry("for an object as energy_price_includes_external_components (boolean)", "energy_price_includes_external_components", map[string]any{"yes": true}),
-				Entry("for an object as meter_id (string)", "meter_id", map[string]any{"id": "DE1"}),
-				Entry("for an object as supplier (string)", "supplier", map[string]any{"name": "x"}),
-				Entry("for an object as currency_energy_price (string)", "currency_energy_price", map[string]any{"code": "EUR"}),
-				Entry("for a number as building_id (uuid)", "building_id", 42),
-				Entry("for a string as energy_prices (array)", "energy_prices", "hourly"),
-				Entry("for an object as energy_contract_type (enum)", "energy_contract_type", map[string]any{"type": "monthly"}),
-			)
-
-			DescribeTable("should answer 422 at the price's loc for an invalid Price",
-				suite.Rule("price-fields"), suite.Documented,
-				func(field string, price map[string]any) {
-					before := p.preserve()
-					x := p.put(poderoWith(poderoValidInput(before), map[string]any{
-						"energy_contract_type": "spot_hourly", "currency_energy_price": "EUR",
-						"energy_prices": []any{price},
-					}))
-					poderoExpectErrorAt(x, poderoBodyLoc("energy_prices", 0, field)...)
-				},
-				Entry("for an object as price (number)", "price", map[string]any{"price": map[string]any{"eur": 1}, "timestamp": "2026-11-24T00:00:00Z"}),
-				Entry("for a timestamp that is not a date-time", "timestamp", map[string]any{"price": 0.29, "timestamp": "not a time"}),
-				Entry("for a price without timestamp", "timestamp", map[string]any{"price": 0.29}),
-				Entry("for a price without price", "price", map[string]any{"timestamp": "2026-11-24T00:00:00Z"}),
-			)
-
-			It("should answer 422 at energy_contract_type for a value outside spot_hourly, monthly, yearly", suite.Rule("enum"), suite.Documented, func() {
-				before := p.preserve()
-				x := p.put(poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": "hourly"}))
-				poderoExpectErrorAt(x, poderoBodyLoc("energy_contract_type")...)
-			})
-
-			DescribeTable("should accept each documented energy_contract_type",
-				suite.Rule("enum"), suite.Documented,
-				func(value string) {
-					before := p.preserve()
-					body := poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": value})
-					if value == "spot_hourly" && body["currency_energy_price"] == nil {
-						body["currency_energy_price"] = "EUR"
-					}
-					x := p.put(body)
-					Expect(poderoExpectContract(x)).To(HaveKeyWithValue("energy_contract_type", value), x.Explain("the answer carries energy_contract_type %q", value))
-				},
-				Entry("spot_hourly", "spot_hourly"),
-				Entry("monthly", "monthly"),
-				Entry("yearly", "yearly"),
-			)
-
-			DescribeTable("should enforce the documented maximum lengths:",
-				func(field string, length int, accepted bool) {
-					before := p.preserve()
-					value := strings.Repeat("9", length)
-					x := p.put(poderoWith(poderoValidInput(before), map[string]any{field: value}))
-					if accepted {
-						Expect(poderoExpectContract(x)).To(HaveKeyWithValue(field, value), x.Explain("%s of %d characters is allowed and answered as sent", field, length))
-						return
-					}
-					poderoExpectErrorAt(x, poderoBodyLoc(field)...)
-				},
-				Entry("meter_id of 20 characters is refused with 422", suite.Rule("meter-id-max-length"), suite.Documented, "meter_id", 20, false),
-				Entry("meter_id of 19 characters is accepted", suite.Rule("meter-id-max-length"), suite.Documented, "meter_id", 19, true),
-				Entry("supplier of 101 characters is refused with 422", suite.Rule("supplier-max-length"), suite.Documented, "supplier", 101, false),
-				Entry("supplier of 100 characters is accepted", suite.Rule("supplier-max-length"), suite.Documented, "supplier", 100, true),
-			)
-
-			It("should answer 422 at building_id for a building_id that is not a UUID", suite.Rule("building-id-uuid"), suite.Documented, func() {
-				before := p.preserve()
-				x := p.put(poderoWith(poderoValidInput(before), map[string]any{"building_id": poderoNotAUUID}))
-				poderoExpectErrorAt(x, poderoBodyLoc("building_id")...)
-			})
-
-			// Where the error is reported (loc, type) is not documented: a
-			// model validator would put it at the body, a field validator at
-			// the currency. Only the 422 and its shape are.
-			DescribeTable("should answer 422 for hourly energy prices without currency_energy_price",
-				suite.Rule("currency-required"), suite.Documented,
-				func(currency map[string]any) {
-					before := p.preserve()
-					body := poderoWith(poderoValidInput(before), map[string]any{"energy_contract_type": "spot_hourly", "energy_prices": poderoHourlyPrices()})
-					delete(body, "currency_energy_price")
-					x := p.put(poderoWith(body, currency))
-					poderoExpectValidation(x)
-				},
-				Entry("when the currency is absent", map[string]any{}),
-				Entry("when the currency is null", map[string]any{"currency_energy_price": nil}),
-			)
-
-			It("should ignore an unknown body field", suite.Rule("unknown-field-ignored"), suite.Framework, func() {
-				before := p.preserve()
-				x := p.put(poderoWith(poderoValidInput(before), map[string]any{poderoUnknownField: "x"}))
-				Expect(poderoExpectContract(x)).To(Equal(before), x.Explain("an unknown field is ignored: the contract is answered as it was"))
-			})
-
-			DescribeTable("should store an explicit null and answer it",
-				suite.Rule("explicit-null"), suite.Documented,
-				func(field string, extra map[string]any) {
-					before := p.preserve()
-					x := p.put(poderoWith(poderoValidInput(before), poderoWith(extra, map[string]any{field: nil})))
-					answered := field
-					if field == "building_id" {
-						answered = "building"
-					}
-					Expect(poderoExpectContract(x)).To(HaveKeyWithValue(answered, BeNil()), x.Explain("%s: null is answered as null", answered))
-					By("reading the contract back")
-					Expect(p.read()).To(HaveKeyWithValue(answered, BeNil()), x.Explain("%s: null must be stored; this is the contract read back with GET after the PUT", answered))
-				},
-				Entry("for meter_id", "meter_id", nil),
-				Entry("for supplier", "supplier", nil),
-				Entry("for building_id", "building_id", nil),
-				Entry("for energy_price_includes_external_components", "energy_price_includes_external_components", nil),
-				// Without prices the currency rule does not apply.
-				Entry("for currency_energy_price", "currency_energy_price", map[string]any{"energy_contract_type": "monthly", "energy_prices": []any{}}),
-				Entry("for energy_contract_type", "energy_contract_type", map[string]any{"energy_prices": []any{}}),
-			)
+		It("should list the user's contracts, the configured one among them, with GET .../energy-contracts", suite.Rule("list-contracts"), suite.Documented, func() {
+			x := p.list()
+			Expect(x.Status()).To(Equal(http.StatusOK), x.Explain("GET .../users/{user_id}/energy-contracts answers 200"))
+			Expect(x.MediaType()).To(Equal("application/json"), x.Explain("the list is application/json"))
+			contracts := poderoContractsIn(x)
+			Expect(contracts).To(ContainElement(HaveKeyWithValue("id", WithTransform(strings.ToLower, Equal(strings.ToLower(p.cfg().EnergyContractID))))),
+				x.Explain("the list holds energy contract %s", p.cfg().EnergyContractID))
 		})
 
-		Describe("answer", func() {
-			It("should answer 200 with id and every field as sent, and store it", suite.Rule("response-fields"), suite.Documented, func() {
-				before := p.preserve()
-				flag, _ := before["energy_price_includes_external_components"].(bool)
-				sent := map[string]any{
-					"energy_contract_type":  "spot_hourly",
-					"energy_prices":         poderoHourlyPrices(),
-					"building_id":           before["building"],
-					"meter_id":              poderoMeterID,
-					"supplier":              poderoSupplier,
-					"currency_energy_price": "EUR",
-					"energy_price_includes_external_components": !flag,
-				}
-				x := p.put(sent)
-				got := poderoExpectContract(x)
-				Expect(got).To(HaveKeyWithValue("id", WithTransform(strings.ToLower, Equal(strings.ToLower(p.cfg().EnergyContractID)))),
-					x.Explain("id is the contract's id"))
-				for _, k := range []string{"energy_contract_type", "meter_id", "supplier", "currency_energy_price", "energy_price_includes_external_components"} {
-					Expect(got).To(HaveKeyWithValue(k, sent[k]), x.Explain("%s is answered as sent", k))
-				}
-				Expect(got).To(HaveKeyWithValue("building", poderoEqual(before["building"])), x.Explain("building is the building_id sent"))
-				Expect(poderoPricesOf(x, got["energy_prices"])).To(Equal(poderoPricesOf(x, sent["energy_prices"])), x.Explain("energy_prices are answered as sent"))
-				By("reading the contract back")
-				Expect(p.read()).To(Equal(got), x.Explain("the contract read back with GET must be the one the PUT answered"))
+		It("should create a contract with POST .../energy-contracts", suite.Rule("create-contract"), suite.Documented, suite.Destructive, func() {
+			p.e.RequireDestructive()
+			before := p.read()
+			x := p.do(http.MethodPost, poderoContractsPath(p.cfg().OrgID, p.cfg().UserID), map[string]any{
+				"energy_contract_type": "monthly", "building_id": before["building"], "supplier": poderoSupplier,
 			})
+			got := poderoExpectContract(x)
+			Expect(got).To(HaveKeyWithValue("id", And(BeAssignableToTypeOf(""), Not(BeEmpty()))), x.Explain("the new contract has an id"))
+			Expect(got).To(HaveKeyWithValue("energy_contract_type", "monthly"), x.Explain("energy_contract_type as sent"))
+			Expect(got).To(HaveKeyWithValue("supplier", poderoSupplier), x.Explain("supplier as sent"))
+			Expect(got).To(HaveKeyWithValue("building", poderoEqual(before["building"])), x.Explain("building is the building_id sent"))
+		})
+	})
+}
 
-			It("should answer building equal to the building_id sent", suite.Rule("building-echo"), suite.Documented, func() {
-				building := p.cfg().BuildingID
-				suite.Need(building, "podero.building_id")
-				before := p.preserve()
-				x := p.put(poderoWith(poderoValidInput(before), map[string]any{"building_id": building}))
-				Expect(poderoExpectContract(x)).To(HaveKeyWithValue("building", WithTransform(func(v any) string {
-					s, _ := v.(string)
-					return strings.ToLower(s)
-				}, Equal(strings.ToLower(building)))), x.Explain("building must be the building_id sent (%s)", building))
-			})
-
-			It("should list the user's contracts, the configured one among them, with GET .../energy-contracts", suite.Rule("list-contracts"), suite.Documented, func() {
-				x := p.list()
-				Expect(x.Status()).To(Equal(http.StatusOK), x.Explain("GET .../users/{user_id}/energy-contracts answers 200"))
-				Expect(x.MediaType()).To(Equal("application/json"), x.Explain("the list is application/json"))
-				contracts := poderoContractsIn(x)
-				Expect(contracts).To(ContainElement(HaveKeyWithValue("id", WithTransform(strings.ToLower, Equal(strings.ToLower(p.cfg().EnergyContractID))))),
-					x.Explain("the list holds energy contract %s", p.cfg().EnergyContractID))
-			})
-
-			It("should create a contract with POST .../energy-contracts", suite.Rule("create-contract"), suite.Documented, suite.Destructive, func() {
-				e.RequireDestructive()
-				before := p.read()
-				x := p.do(http.MethodPost, poderoContractsPath(p.cfg().OrgID, p.cfg().UserID), map[string]any{
-					"energy_contract_type": "monthly", "building_id": before["building"], "supplier": poderoSupplier,
-				})
-				got := poderoExpectContract(x)
-				Expect(got).To(HaveKeyWithValue("id", And(BeAssignableToTypeOf(""), Not(BeEmpty()))), x.Explain("the new contract has an id"))
-				Expect(got).To(HaveKeyWithValue("energy_contract_type", "monthly"), x.Explain("energy_contract_type as sent"))
-				Expect(got).To(HaveKeyWithValue("supplier", poderoSupplier), x.Explain("supplier as sent"))
-				Expect(got).To(HaveKeyWithValue("building", poderoEqual(before["building"])), x.Explain("building is the building_id sent"))
-			})
+func (p *podero) errorsChecks() {
+	Describe("errors", func() {
+		It(`should answer 400 {"detail": ...} for a body that is not JSON`, suite.Rule("malformed-json"), suite.Framework, func() {
+			p.preserve()
+			x := p.put(`{"meter_id":`)
+			poderoExpectDetail(x, http.StatusBadRequest)
 		})
 
-		Describe("errors", func() {
-			It(`should answer 400 {"detail": ...} for a body that is not JSON`, suite.Rule("malformed-json"), suite.Framework, func() {
-				p.preserve()
-				x := p.put(`{"meter_id":`)
-				poderoExpectDetail(x, http.StatusBadRequest)
-			})
-
-			It(`should answer 422 {"detail": [{type, loc, msg}, ...]} with every field error at once`, suite.Rule("validation-error-shape"), suite.Framework, func() {
-				before := p.preserve()
-				x := p.put(poderoWith(poderoValidInput(before), map[string]any{
-					"energy_contract_type": "hourly",
-					"meter_id":             strings.Repeat("9", 20),
-					"energy_price_includes_external_components": map[string]any{},
-				}))
-				locs := poderoExpectValidation(x)
-				for _, field := range []string{"energy_contract_type", "meter_id", "energy_price_includes_external_components"} {
-					want, _ := json.Marshal(poderoBodyLoc(field))
-					Expect(locs).To(ContainElement(string(want)), x.Explain("pydantic reports every field error at once: detail[] must hold loc %s", want))
-				}
-			})
+		It(`should answer 422 {"detail": [{type, loc, msg}, ...]} with every field error at once`, suite.Rule("validation-error-shape"), suite.Framework, func() {
+			before := p.preserve()
+			x := p.put(poderoWith(poderoValidInput(before), map[string]any{
+				"energy_contract_type": "hourly",
+				"meter_id":             strings.Repeat("9", 20),
+				"energy_price_includes_external_components": map[string]any{},
+			}))
+			locs := poderoExpectValidation(x)
+			for _, field := range []string{"energy_contract_type", "meter_id", "energy_price_includes_external_components"} {
+				want, _ := json.Marshal(poderoBodyLoc(field))
+				Expect(locs).To(ContainElement(string(want)), x.Explain("pydantic reports every field error at once: detail[] must hold loc %s", want))
+			}
 		})
 	})
 }
