@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gridtwin/gridtwin/conformance/internal/suitetest"
 	"github.com/gridtwin/gridtwin/docs"
 )
 
@@ -12,14 +13,22 @@ import (
 // reason, or a check naming a rule the contract does not state, fails.
 func TestEveryRuleHasACheckAndEveryCheckARule(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	config, _ := mockTargetFile(t)
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--allow-destructive")
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit %d\n%s", run.exitCode, run.output)
+	srv := suitetest.StartMock(t, nil)
+	config, _ := suitetest.MockTargetFile(t)
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--allow-destructive")
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit %d\n%s", run.ExitCode, run.Output)
+	}
+	rules, err := ParseContract(docs.Contract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contractRules := map[string]ContractRule{}
+	for _, r := range rules {
+		contractRules[r.ID] = r
 	}
 	checked := map[string]bool{}
-	for _, a := range run.summary.APIs {
+	for _, a := range run.Summary.APIs {
 		for _, c := range a.Checks {
 			id := a.API + "/" + c.Rule
 			checked[id] = true

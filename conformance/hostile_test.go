@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gridtwin/gridtwin/conformance/internal/suitetest"
+	"github.com/gridtwin/gridtwin/conformance/otark"
 )
 
 // Hostile servers: each test runs the whole suite against a server that
@@ -24,28 +27,28 @@ func TestUnreachableTargetIsOneReasonAndExit3(t *testing.T) {
 	}
 	url := "http://" + l.Addr().String()
 	l.Close()
-	config, _ := mockTargetFile(t)
-	run := runSuite(t, "--config", config, "--target", url, "--request-timeout", "2s")
-	if run.exitCode != ExitCouldNotRun {
-		t.Fatalf("exit %d, want %d\n%s", run.exitCode, ExitCouldNotRun, run.output)
+	config, _ := suitetest.MockTargetFile(t)
+	run := suitetest.RunSuite(t, "--config", config, "--target", url, "--request-timeout", "2s")
+	if run.ExitCode != ExitCouldNotRun {
+		t.Fatalf("exit %d, want %d\n%s", run.ExitCode, ExitCouldNotRun, run.Output)
 	}
 	for _, api := range []string{"otark", "podero", "esmart"} {
-		got := run.summary.api(api)
+		got := run.API(api)
 		if got.CouldNotRun == 0 || got.Failed+got.Passed != 0 || onlyDestructiveSkipped(got) != "" {
 			t.Errorf("%s: passed %d failed %d could not run %d; %s", api, got.Passed, got.Failed, got.CouldNotRun, onlyDestructiveSkipped(got))
 		}
 	}
-	if lines := strings.Count(run.output, "\n"); lines > 120 {
-		t.Errorf("%d lines of output for an unreachable target, want few:\n%s", lines, run.output)
+	if lines := strings.Count(run.Output, "\n"); lines > 120 {
+		t.Errorf("%d lines of output for an unreachable target, want few:\n%s", lines, run.Output)
 	}
-	if n := strings.Count(run.output, "cannot be reached"); n > 12 {
+	if n := strings.Count(run.Output, "cannot be reached"); n > 12 {
 		t.Errorf("the reason is shown %d times", n)
 	}
 }
 
 func TestTargetWithoutSchemeIsExit2(t *testing.T) {
 	t.Parallel()
-	config, _ := mockTargetFile(t)
+	config, _ := suitetest.MockTargetFile(t)
 	for _, target := range []string{"127.0.0.1:8080", "ftp://127.0.0.1", "/just/a/path"} {
 		var stdout, stderr bytes.Buffer
 		if code := Main([]string{"--config", config, "--target", target}, &stdout, &stderr); code != ExitUsage {
@@ -69,7 +72,7 @@ func TestConfigLargerThan1MiBIsExit2(t *testing.T) {
 // An echoing server gets every credential back into every output.
 func TestEchoingServerLeaksNoSecret(t *testing.T) {
 	t.Parallel()
-	_, target := mockTargetFile(t)
+	_, target := suitetest.MockTargetFile(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		for k, vs := range r.Header {
@@ -83,23 +86,23 @@ func TestEchoingServerLeaksNoSecret(t *testing.T) {
 		_, _ = w.Write([]byte(`{"echo":"` + strings.ReplaceAll(b.String(), `"`, `'`) + `","body":` + jsonString(string(body[:n])) + `}`))
 	}))
 	defer srv.Close()
-	config, _ := mockTargetFile(t)
+	config, _ := suitetest.MockTargetFile(t)
 	junit := filepath.Join(t.TempDir(), "junit.xml")
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--junit", junit, "--request-timeout", "2s")
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--junit", junit, "--request-timeout", "2s")
 	junitText, _ := os.ReadFile(junit)
-	summary := run.summaryJSON
+	summary := run.SummaryJSON
 	for _, secret := range target.Secrets() {
 		if secret == "" {
 			continue
 		}
-		for where, text := range map[string]string{"stdout": run.output, "JUnit": string(junitText), "report": summary} {
+		for where, text := range map[string]string{"stdout": run.Output, "JUnit": string(junitText), "report": summary} {
 			if n := strings.Count(text, secret); n > 0 {
 				t.Errorf("%s shows secret %q %d times", where, secret, n)
 			}
 		}
 	}
 	if len(junitText) == 0 || summary == "" {
-		t.Fatalf("no JUnit or report written\n%s", run.output)
+		t.Fatalf("no JUnit or report written\n%s", run.Output)
 	}
 }
 
@@ -136,13 +139,13 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	defer srv.Close()
-	config, _ := mockTargetFile(t)
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "2s")
+	config, _ := suitetest.MockTargetFile(t)
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "2s")
 	if credentials.Load() != 0 || requests.Load() != 0 {
 		t.Fatalf("the other host got %d requests, %d with credentials", requests.Load(), credentials.Load())
 	}
-	if run.exitCode != ExitFailed {
-		t.Errorf("exit %d, want %d (a redirect is not a documented answer)", run.exitCode, ExitFailed)
+	if run.ExitCode != ExitFailed {
+		t.Errorf("exit %d, want %d (a redirect is not a documented answer)", run.ExitCode, ExitFailed)
 	}
 }
 
@@ -158,19 +161,19 @@ func TestSilentServerCostsTwoTimeoutsPerAPI(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(block)
-	config, _ := mockTargetFile(t)
+	config, _ := suitetest.MockTargetFile(t)
 	start := time.Now()
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "300ms")
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--request-timeout", "300ms")
 	elapsed := time.Since(start)
-	if run.exitCode != ExitCouldNotRun {
-		t.Fatalf("exit %d\n%s", run.exitCode, run.output)
+	if run.ExitCode != ExitCouldNotRun {
+		t.Fatalf("exit %d\n%s", run.ExitCode, run.Output)
 	}
 	// 3 APIs x 2 timeouts x 300 ms is under 2 s; one timeout per check would be 30 s.
 	if elapsed > 20*time.Second {
 		t.Errorf("took %v", elapsed)
 	}
 	for _, api := range []string{"otark", "podero", "esmart"} {
-		if got := run.summary.api(api); got.Failed != 0 || got.CouldNotRun == 0 || onlyDestructiveSkipped(got) != "" {
+		if got := run.API(api); got.Failed != 0 || got.CouldNotRun == 0 || onlyDestructiveSkipped(got) != "" {
 			t.Errorf("%s: failed %d could not run %d; %s (a broken server's checks are could-not-run)", api, got.Failed, got.CouldNotRun, onlyDestructiveSkipped(got))
 		}
 	}
@@ -182,7 +185,7 @@ func TestSilentServerCostsTwoTimeoutsPerAPI(t *testing.T) {
 // one whole answer would be 256 MiB above it.
 func TestHugeResponseIsBoundedInMemory(t *testing.T) {
 	t.Parallel()
-	peak := func(megabytes int, chunkSize int) suiteRun {
+	peak := func(megabytes int, chunkSize int) suitetest.Run {
 		chunk := bytes.Repeat([]byte("x"), chunkSize)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -193,17 +196,17 @@ func TestHugeResponseIsBoundedInMemory(t *testing.T) {
 			}
 		}))
 		defer srv.Close()
-		config, _ := mockTargetFile(t)
-		return runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--request-timeout", "5s")
+		config, _ := suitetest.MockTargetFile(t)
+		return suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--request-timeout", "5s")
 	}
 	small := peak(1, 1<<10)
 	huge := peak(256, 1<<20)
-	if huge.exitCode != ExitFailed || !strings.Contains(huge.output, "response larger than") {
-		t.Fatalf("exit %d\n%.3000s", huge.exitCode, huge.output)
+	if huge.ExitCode != ExitFailed || !strings.Contains(huge.Output, "response larger than") {
+		t.Fatalf("exit %d\n%.3000s", huge.ExitCode, huge.Output)
 	}
-	t.Logf("peak RSS: %d MiB for 256 MB answers, %d MiB for 1 KiB answers", huge.maxRSS>>20, small.maxRSS>>20)
-	if huge.maxRSS >= small.maxRSS+256<<20 {
-		t.Errorf("peak RSS %d MiB for 256 MB answers, %d MiB for 1 KiB ones", huge.maxRSS>>20, small.maxRSS>>20)
+	t.Logf("peak RSS: %d MiB for 256 MB answers, %d MiB for 1 KiB answers", huge.MaxRSS>>20, small.MaxRSS>>20)
+	if huge.MaxRSS >= small.MaxRSS+256<<20 {
+		t.Errorf("peak RSS %d MiB for 256 MB answers, %d MiB for 1 KiB ones", huge.MaxRSS>>20, small.MaxRSS>>20)
 	}
 }
 
@@ -222,7 +225,7 @@ func onlyDestructiveSkipped(a APISummary) string {
 func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
 	t.Parallel()
 	var with, without atomic.Int64
-	srv := startMock(t, func(h http.Handler) http.Handler {
+	srv := suitetest.StartMock(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("X-Tenant") == "acme" {
 				with.Add(1)
@@ -232,11 +235,11 @@ func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	_, target := mockTargetFile(t)
-	config := writeTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+target.Otark.APIKey+"\n  customer_id: "+target.Otark.CustomerID+"\n  headers: {X-Tenant: acme}\n")
-	run := runSuite(t, "--config", config)
-	if run.exitCode != ExitPassed || with.Load() == 0 || without.Load() != 0 {
-		t.Fatalf("exit %d, %d requests with the header, %d without\n%s", run.exitCode, with.Load(), without.Load(), run.output)
+	_, target := suitetest.MockTargetFile(t)
+	config := suitetest.WriteTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+otark.Config(target).APIKey+"\n  customer_id: "+otark.Config(target).CustomerID+"\n  headers: {X-Tenant: acme}\n")
+	run := suitetest.RunSuite(t, "--config", config)
+	if run.ExitCode != ExitPassed || with.Load() == 0 || without.Load() != 0 {
+		t.Fatalf("exit %d, %d requests with the header, %d without\n%s", run.ExitCode, with.Load(), without.Load(), run.Output)
 	}
 }
 
@@ -244,20 +247,20 @@ func TestTargetHeadersAreSentWithEveryRequest(t *testing.T) {
 // the ones it never reached could not run, and the exit says so (3).
 func TestSuiteTimeoutIsCouldNotRunExit3(t *testing.T) {
 	t.Parallel()
-	config, _ := mockTargetFile(t)
-	srv := startMock(t, func(next http.Handler) http.Handler {
+	config, _ := suitetest.MockTargetFile(t)
+	srv := suitetest.StartMock(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			time.Sleep(100 * time.Millisecond)
 			next.ServeHTTP(w, r)
 		})
 	})
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--ginkgo.timeout", "2s")
-	otark := run.summary.api("otark")
-	if run.exitCode != ExitCouldNotRun || otark.Failed != 0 || otark.CouldNotRun == 0 {
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--ginkgo.timeout", "2s")
+	ot := run.API("otark")
+	if run.ExitCode != ExitCouldNotRun || ot.Failed != 0 || ot.CouldNotRun == 0 {
 		t.Fatalf("exit %d, failed %d, could not run %d; want exit 3 and only could-not-run\n%s",
-			run.exitCode, otark.Failed, otark.CouldNotRun, run.output)
+			run.ExitCode, ot.Failed, ot.CouldNotRun, run.Output)
 	}
-	for _, c := range otark.Checks {
+	for _, c := range ot.Checks {
 		if c.Outcome == OutcomeSkipped && !strings.Contains(c.Reason, "--allow-destructive") {
 			t.Errorf("check %q was cut by the timeout yet reported skipped: %s", c.Check, c.Reason)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gridtwin/gridtwin/conformance/internal/suitetest"
 	"github.com/gridtwin/gridtwin/mock"
 	mockotark "github.com/gridtwin/gridtwin/mock/otark"
 	"github.com/gridtwin/gridtwin/mock/server"
@@ -29,7 +30,7 @@ import (
 // carrying X-Gridtwin-Session: session, through the headers: map.
 func sessionTargetFile(t *testing.T, session string) string {
 	t.Helper()
-	path, _ := mockTargetFile(t)
+	path, _ := suitetest.MockTargetFile(t)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -56,28 +57,28 @@ func sessionTargetFile(t *testing.T, session string) string {
 // at once, each in a session of its own, do not see each other's changes,
 // and the default session is left as it was.
 func TestParallelRunsInTheirOwnSessionsAllPass(t *testing.T) {
-	srv := startMock(t, nil)
-	before := adminState(t, srv.URL)
+	srv := suitetest.StartMock(t, nil)
+	before := suitetest.AdminState(t, srv.URL)
 	configs := make([]string, 8)
 	for i := range configs {
 		configs[i] = sessionTargetFile(t, fmt.Sprintf("run-%d", i))
 	}
-	runs := make([]suiteRun, len(configs))
+	runs := make([]suitetest.Run, len(configs))
 	var wg sync.WaitGroup
 	for i, config := range configs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runs[i] = runSuite(t, "--config", config, "--target", srv.URL)
+			runs[i] = suitetest.RunSuite(t, "--config", config, "--target", srv.URL)
 		}()
 	}
 	wg.Wait()
 	for i, run := range runs {
-		if run.exitCode != ExitPassed {
-			t.Errorf("run %d in its own session: exit %d\n%s", i, run.exitCode, run.output)
+		if run.ExitCode != ExitPassed {
+			t.Errorf("run %d in its own session: exit %d\n%s", i, run.ExitCode, run.Output)
 		}
 	}
-	if after := adminState(t, srv.URL); !bytes.Equal(before, after) {
+	if after := suitetest.AdminState(t, srv.URL); !bytes.Equal(before, after) {
 		t.Errorf("the default session changed\nbefore: %s\nafter:  %s", before, after)
 	}
 }
@@ -114,10 +115,10 @@ func replicas(t *testing.T, redisURL string) *httptest.Server {
 
 func TestTwoReplicasOnOneRedisPassTheSuite(t *testing.T) {
 	lb := replicas(t, redistest.Start(t).URL())
-	config, _ := mockTargetFile(t)
-	run := runSuite(t, "--config", config, "--target", lb.URL)
-	if run.exitCode != ExitPassed {
-		t.Fatalf("two replicas on one Redis: exit %d\n%s", run.exitCode, run.output)
+	config, _ := suitetest.MockTargetFile(t)
+	run := suitetest.RunSuite(t, "--config", config, "--target", lb.URL)
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("two replicas on one Redis: exit %d\n%s", run.ExitCode, run.Output)
 	}
 }
 
@@ -154,7 +155,7 @@ func TestConcurrentMergesOverTwoReplicasLoseNothing(t *testing.T) {
 	if n := failed.Load(); n != 0 {
 		t.Fatalf("%d of %d merges failed", n, writers)
 	}
-	state := string(adminState(t, lb.URL))
+	state := string(suitetest.AdminState(t, lb.URL))
 	for i := range writers {
 		if key := fmt.Sprintf(`"merge_%04d"`, i); !strings.Contains(state, key) {
 			t.Fatalf("metadata key %s was lost", key)

@@ -5,23 +5,26 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/conformance/internal/suitetest"
+	"github.com/gridtwin/gridtwin/conformance/otark"
 )
 
 func TestSuitePassesAgainstTheMockAndLeavesItsStateAlone(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	config, _ := mockTargetFile(t)
-	before := adminState(t, srv.URL)
+	srv := suitetest.StartMock(t, nil)
+	config, _ := suitetest.MockTargetFile(t)
+	before := suitetest.AdminState(t, srv.URL)
 
 	// Every API, as a vendor would run it: no --api.
-	run := runSuite(t, "--config", config, "--target", srv.URL)
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit status %d, want %d\n%s", run.exitCode, ExitPassed, run.output)
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL)
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit status %d, want %d\n%s", run.ExitCode, ExitPassed, run.Output)
 	}
 	for api, least := range map[string]int{"otark": 30, "podero": 40, "esmart": 20} {
-		got := run.summary.api(api)
+		got := run.API(api)
 		if got.Failed+got.CouldNotRun != 0 || got.Passed < least {
-			t.Fatalf("%s: %+v\n%s", api, got, run.output)
+			t.Fatalf("%s: %+v\n%s", api, got, run.Output)
 		}
 		// The only checks switched off are destructive ones, and they say why.
 		for _, c := range got.Checks {
@@ -30,7 +33,7 @@ func TestSuitePassesAgainstTheMockAndLeavesItsStateAlone(t *testing.T) {
 			}
 		}
 	}
-	after := adminState(t, srv.URL)
+	after := suitetest.AdminState(t, srv.URL)
 	// The podero token-endpoint check must obtain one token, and the API
 	// offers no way to revoke it: that counter is the one permitted change.
 	before = bytes.Replace(before, []byte(`"issued_tokens": 0`), []byte(`"issued_tokens": 1`), 1)
@@ -41,29 +44,29 @@ func TestSuitePassesAgainstTheMockAndLeavesItsStateAlone(t *testing.T) {
 
 func TestDestructiveRunActivatesThePendingCustomer(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	config, target := mockTargetFile(t)
+	srv := suitetest.StartMock(t, nil)
+	config, target := suitetest.MockTargetFile(t)
 
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
 		"--ginkgo.label-filter", "destructive")
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.ExitCode, run.Output)
 	}
-	otark := run.summary.api("otark")
-	if otark.Passed != 1 || otark.Failed != 0 {
-		t.Fatalf("want exactly the activation check to pass: %+v", otark)
+	ot := run.API("otark")
+	if ot.Passed != 1 || ot.Failed != 0 {
+		t.Fatalf("want exactly the activation check to pass: %+v", ot)
 	}
-	state := string(adminState(t, srv.URL))
-	if !strings.Contains(state, target.Otark.PendingCustomerID) {
-		t.Fatalf("state does not show %s: %s", target.Otark.PendingCustomerID, state)
+	state := string(suitetest.AdminState(t, srv.URL))
+	if !strings.Contains(state, otark.Config(target).PendingCustomerID) {
+		t.Fatalf("state does not show %s: %s", otark.Config(target).PendingCustomerID, state)
 	}
 
 	// A second destructive run finds the customer already active: that is
 	// an input the target file got wrong, not a failure of the server.
-	again := runSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
+	again := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--api", "otark", "--allow-destructive",
 		"--ginkgo.label-filter", "destructive")
-	if again.exitCode != ExitCouldNotRun || again.summary.api("otark").CouldNotRun != 1 {
-		t.Fatalf("second run: exit %d, %+v\n%s", again.exitCode, again.summary.api("otark"), again.output)
+	if again.ExitCode != ExitCouldNotRun || again.API("otark").CouldNotRun != 1 {
+		t.Fatalf("second run: exit %d, %+v\n%s", again.ExitCode, again.API("otark"), again.Output)
 	}
 
 	resp, err := http.Post(srv.URL+"/__admin/reset", "", nil)
@@ -75,63 +78,63 @@ func TestDestructiveRunActivatesThePendingCustomer(t *testing.T) {
 
 func TestUnreachableServerIsCouldNotRunNotFailed(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
+	srv := suitetest.StartMock(t, nil)
 	url := srv.URL
 	srv.Close() // nothing listens there any more
-	config, _ := mockTargetFile(t)
+	config, _ := suitetest.MockTargetFile(t)
 
-	run := runSuite(t, "--config", config, "--target", url, "--api", "otark")
-	if run.exitCode != ExitCouldNotRun {
-		t.Fatalf("exit status %d, want %d\n%s", run.exitCode, ExitCouldNotRun, run.output)
+	run := suitetest.RunSuite(t, "--config", config, "--target", url, "--api", "otark")
+	if run.ExitCode != ExitCouldNotRun {
+		t.Fatalf("exit status %d, want %d\n%s", run.ExitCode, ExitCouldNotRun, run.Output)
 	}
-	otark := run.summary.api("otark")
-	if otark.Failed != 0 || otark.CouldNotRun == 0 || run.summary.Result != OutcomeCouldNotRun {
-		t.Fatalf("otark: %+v", otark)
+	ot := run.API("otark")
+	if ot.Failed != 0 || ot.CouldNotRun == 0 || run.Summary.Result != OutcomeCouldNotRun {
+		t.Fatalf("otark: %+v", ot)
 	}
-	if msg := otark.Failures[0].Message; !strings.Contains(msg, "connection refused") {
+	if msg := ot.Failures[0].Message; !strings.Contains(msg, "connection refused") {
 		t.Errorf("could-not-run message does not say why: %q", msg)
 	}
 }
 
 func TestAbsentSectionIsSkippedWithItsReason(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	config := writeTarget(t, "esmart:\n  base_url: "+srv.URL+"\n  username: u\n  password: p\n  customer_id: 1001\n")
+	srv := suitetest.StartMock(t, nil)
+	config := suitetest.WriteTarget(t, "esmart:\n  base_url: "+srv.URL+"\n  username: u\n  password: p\n  customer_id: 1001\n")
 
 	// Only otark's checks are selected: the esmart section is there to make
 	// the file valid, not to be checked with made-up credentials.
-	run := runSuite(t, "--config", config, "--ginkgo.label-filter", "otark")
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	run := suitetest.RunSuite(t, "--config", config, "--ginkgo.label-filter", "otark")
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.ExitCode, run.Output)
 	}
 	expectOnlySkipped(t, run, "otark", "the target file has no otark section")
 }
 
 func TestUnselectedAPIIsSkippedWithItsReason(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	config, _ := mockTargetFile(t)
+	srv := suitetest.StartMock(t, nil)
+	config, _ := suitetest.MockTargetFile(t)
 
 	// The label filter keeps the other API's checks from running at all.
-	run := runSuite(t, "--config", config, "--target", srv.URL, "--api", "podero", "--ginkgo.label-filter", "otark")
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	run := suitetest.RunSuite(t, "--config", config, "--target", srv.URL, "--api", "podero", "--ginkgo.label-filter", "otark")
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.ExitCode, run.Output)
 	}
 	expectOnlySkipped(t, run, "otark", "otark is not selected by --api")
 }
 
 func TestMissingOptionalKeysSkipTheirChecks(t *testing.T) {
 	t.Parallel()
-	srv := startMock(t, nil)
-	_, target := mockTargetFile(t)
-	config := writeTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+target.Otark.APIKey+"\n  customer_id: "+target.Otark.CustomerID+"\n")
+	srv := suitetest.StartMock(t, nil)
+	_, target := suitetest.MockTargetFile(t)
+	config := suitetest.WriteTarget(t, "otark:\n  base_url: "+srv.URL+"\n  api_key: "+otark.Config(target).APIKey+"\n  customer_id: "+otark.Config(target).CustomerID+"\n")
 
-	run := runSuite(t, "--config", config)
-	if run.exitCode != ExitPassed {
-		t.Fatalf("exit status %d\n%s", run.exitCode, run.output)
+	run := suitetest.RunSuite(t, "--config", config)
+	if run.ExitCode != ExitPassed {
+		t.Fatalf("exit status %d\n%s", run.ExitCode, run.Output)
 	}
 	reasons := map[string]string{}
-	for _, c := range run.summary.api("otark").Checks {
+	for _, c := range run.API("otark").Checks {
 		if c.Outcome == OutcomeSkipped {
 			reasons[c.Rule] = c.Reason
 		}
@@ -158,8 +161,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no config", nil, "--config FILE is required"},
 		{"missing file", []string{"--config", "/nonexistent/target.yaml"}, "does not exist"},
 		{"unknown flag", []string{"--config", "x", "--bogus"}, "flag provided but not defined"},
-		{"unknown api", []string{"--config", writeTarget(t, "otark:\n  base_url: http://x\n  api_key: k\n  customer_id: c\n"), "--api", "otrak"}, `unknown API "otrak"`},
-		{"missing required key", []string{"--config", writeTarget(t, "otark:\n  base_url: http://x\n")}, "otark.api_key"},
+		{"unknown api", []string{"--config", suitetest.WriteTarget(t, "otark:\n  base_url: http://x\n  api_key: k\n  customer_id: c\n"), "--api", "otrak"}, `unknown API "otrak"`},
+		{"missing required key", []string{"--config", suitetest.WriteTarget(t, "otark:\n  base_url: http://x\n")}, "otark.api_key"},
 	}
 	for _, tc := range cases {
 		var stdout, stderr bytes.Buffer
@@ -182,9 +185,9 @@ func TestCommandLineErrors(t *testing.T) {
 
 // expectOnlySkipped asserts that every check of api was switched off, each
 // with reason.
-func expectOnlySkipped(t *testing.T, run suiteRun, api, reason string) {
+func expectOnlySkipped(t *testing.T, run suitetest.Run, api, reason string) {
 	t.Helper()
-	got := run.summary.api(api)
+	got := run.API(api)
 	if got.Skipped == 0 || got.Passed+got.Failed+got.CouldNotRun != 0 {
 		t.Fatalf("%s: %+v", api, got)
 	}

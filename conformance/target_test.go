@@ -1,24 +1,19 @@
 package conformance
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func writeTarget(t *testing.T, yaml string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "target.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+	"github.com/gridtwin/gridtwin/conformance/esmart"
+	"github.com/gridtwin/gridtwin/conformance/internal/suitetest"
+	"github.com/gridtwin/gridtwin/conformance/otark"
+	"github.com/gridtwin/gridtwin/conformance/podero"
+)
 
 func TestLoadTarget(t *testing.T) {
 	t.Parallel()
-	path := writeTarget(t, `
+	path := suitetest.WriteTarget(t, `
 name: ACME otark
 otark:
   base_url: http://127.0.0.1:8080
@@ -38,8 +33,8 @@ esmart:
 	if err := target.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if target.Name != "ACME otark" || target.Otark.CustomerID != "cust_1" || target.Podero != nil ||
-		target.Esmart.CustomerID != 1001 || *target.Otark.TSONotEnabled != (BalanceGroup{EIC: "11YX", TSO: "DE_TENNET"}) {
+	if target.Name != "ACME otark" || otark.Config(target).CustomerID != "cust_1" || podero.Config(target) != nil ||
+		esmart.Config(target).CustomerID != 1001 || *otark.Config(target).TSONotEnabled != (otark.BalanceGroup{EIC: "11YX", TSO: "DE_TENNET"}) {
 		t.Fatalf("decoded %+v", target)
 	}
 	target.OverrideBaseURL("http://other:9")
@@ -60,7 +55,7 @@ func TestLoadTargetErrors(t *testing.T) {
 		{"empty file", "", "no API section"},
 	}
 	for _, tc := range cases {
-		_, err := LoadTarget(writeTarget(t, tc.yaml))
+		_, err := LoadTarget(suitetest.WriteTarget(t, tc.yaml))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
 		}
