@@ -31,10 +31,7 @@ func LoadSpec(name string, opts ...config.Option) *Spec {
 // a path of no operation, a status of the contract the spec lacks).
 func (s *Spec) CheckAs(t testing.TB, req *http.Request, status int, a Answer) {
 	t.Helper()
-	doc, err := s.doc()
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := s.Doc(t)
 	resp := &http.Response{
 		StatusCode: status,
 		Header:     a.Header.Clone(),
@@ -50,4 +47,14 @@ func (s *Spec) CheckAs(t testing.TB, req *http.Request, status int, a Answer) {
 		}
 		t.Logf("body: %s", a.Body)
 	}
+}
+
+// Doc is the loaded document, for tests of the document itself.
+func (s *Spec) Doc(t testing.TB) *specs.Document {
+	t.Helper()
+	doc, err := s.doc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
