@@ -28,12 +28,12 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 				phone := fmt.Sprintf("47%02d%06d", w, i)
 				a, err := s.trySend(call{method: http.MethodPatch, path: pathOf(who.customerID), auth: &who,
 					contentType: "application/json", body: `{"PhoneNumber":"` + phone + `"}`})
-				if err != nil || a.status != http.StatusOK {
-					t.Errorf("PATCH: %v %d %s", err, a.status, a.body)
+				if err != nil || a.Status != http.StatusOK {
+					t.Errorf("PATCH: %v %d %s", err, a.Status, a.Body)
 					return
 				}
-				if g, err := s.trySend(call{method: http.MethodGet, path: pathOf(who.customerID), auth: &who}); err != nil || g.status != http.StatusOK {
-					t.Errorf("GET: %v %d", err, g.status)
+				if g, err := s.trySend(call{method: http.MethodGet, path: pathOf(who.customerID), auth: &who}); err != nil || g.Status != http.StatusOK {
+					t.Errorf("GET: %v %d", err, g.Status)
 				}
 				if i%5 == 0 {
 					resp, err := http.Get(s.URL + "/__admin/state")
