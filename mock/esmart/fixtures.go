@@ -27,14 +27,14 @@ func loadFixtures(fsys fs.FS) ([]user, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(f.Users) == 0 {
-		return nil, fmt.Errorf("esmart.yaml: no users")
-	}
 	if err := file.Unique("username", "users.*.username"); err != nil {
 		return nil, err
 	}
 	if err := file.Unique("customer id", "users.*.customer.CustomerId"); err != nil {
 		return nil, err
+	}
+	if len(f.Users) == 0 {
+		return nil, fmt.Errorf("esmart.yaml: no users")
 	}
 	ids := map[int32]bool{}
 	for i := range f.Users {

@@ -124,11 +124,7 @@ func checkAgainstSpec(t testing.TB, r mocktest.Request, a mocktest.Answer) {
 
 func (a answer) customer(t *testing.T) Customer {
 	t.Helper()
-	var c Customer
-	if err := json.Unmarshal(a.Body, &c); err != nil {
-		t.Fatalf("answer is not a customer: %v: %s", err, a.Body)
-	}
-	return c
+	return mocktest.Decode[Customer](t, a.Answer, "a customer")
 }
 
 // httpError decodes an ASP.NET HttpError with ModelState as a plain map.
@@ -139,11 +135,7 @@ type errorBody struct {
 
 func (a answer) error(t *testing.T) errorBody {
 	t.Helper()
-	var e errorBody
-	if err := json.Unmarshal(a.Body, &e); err != nil {
-		t.Fatalf("answer is not an HttpError: %v: %s", err, a.Body)
-	}
-	return e
+	return mocktest.Decode[errorBody](t, a.Answer, "an HttpError")
 }
 
 func (a answer) expectStatus(t *testing.T, want int) {

@@ -10,11 +10,7 @@ import (
 
 func (s *testServer) adminState() string {
 	s.t.Helper()
-	a := s.send(call{method: http.MethodGet, path: "/__admin/state"})
-	if a.Status != http.StatusOK {
-		s.t.Fatalf("admin state: %d", a.Status)
-	}
-	return string(a.Body)
+	return s.State("esmart")
 }
 
 func wantRefused(t *testing.T, a answer, mentions ...string) {

@@ -172,11 +172,7 @@ func (r response) problem(t testing.TB) Problem {
 	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type = %q, want application/problem+json (status %d, body %s)", ct, r.Status, r.Body)
 	}
-	var p Problem
-	if err := json.Unmarshal(r.Body, &p); err != nil {
-		t.Fatalf("problem body %s: %v", r.Body, err)
-	}
-	return p
+	return mocktest.Decode[Problem](t, r.Answer, "a problem")
 }
 
 // customerJSON is the wire Customer, as a client decodes it.
@@ -199,11 +195,7 @@ func (r response) customer(t testing.TB) customerJSON {
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("Content-Type = %q, want application/json", ct)
 	}
-	var c customerJSON
-	if err := json.Unmarshal(r.Body, &c); err != nil {
-		t.Fatalf("customer body %s: %v", r.Body, err)
-	}
-	return c
+	return mocktest.Decode[customerJSON](t, r.Answer, "a customer")
 }
 
 // wantProblem checks a problem's status, type and title, and that its
@@ -227,15 +219,7 @@ func wantProblem(t testing.TB, r response, status int, slug, title, instance str
 // comparisons.
 func (e *env) state() string {
 	e.t.Helper()
-	r := e.do(http.MethodGet, "/__admin/state", nil, nil)
-	if r.Status != http.StatusOK {
-		e.t.Fatalf("admin state: %d", r.Status)
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(r.Body, &all); err != nil {
-		e.t.Fatal(err)
-	}
-	return string(all["otark"])
+	return e.srv.State("otark")
 }
 
 // stateCustomer finds one customer in the admin state.

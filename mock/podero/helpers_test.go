@@ -66,11 +66,7 @@ type answer struct{ mocktest.Answer }
 
 func (a answer) json(t *testing.T) any {
 	t.Helper()
-	var v any
-	if err := json.Unmarshal(a.Body, &v); err != nil {
-		t.Fatalf("answer is not JSON: %v: %s", err, a.Body)
-	}
-	return v
+	return mocktest.Decode[any](t, a.Answer, "JSON")
 }
 
 // request is a JSON body (when there is one) with a bearer token (when

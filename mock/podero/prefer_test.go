@@ -10,11 +10,7 @@ import (
 
 func (h *harness) adminState() string {
 	h.t.Helper()
-	a := h.do(http.MethodGet, "/__admin/state", "", "")
-	if a.Status != http.StatusOK {
-		h.t.Fatalf("admin state: %d", a.Status)
-	}
-	return string(a.Body)
+	return h.srv.State("podero")
 }
 
 func wantRefused(t *testing.T, a answer, mentions ...string) {
