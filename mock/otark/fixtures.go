@@ -9,18 +9,20 @@ import (
 	"github.com/gridtwin/gridtwin/mock/internal/fixture"
 )
 
-// fixtureFile is the layout of otark.yaml: BRPs own API keys, balance
-// groups and customers, which is exactly the tenancy the API enforces.
-type fixtureFile struct {
-	BRPs []fixtureBRP `yaml:"brps"`
-}
-
+// fixtureBRP is one balance responsible party; otark.yaml lists them,
+// each owning API keys, balance groups and customers, which is exactly the
+// tenancy the API enforces.
 type fixtureBRP struct {
 	ID            string            `yaml:"id"`
 	Name          string            `yaml:"name"`
 	APIKeys       []fixtureKey      `yaml:"api_keys"`
 	BalanceGroups []fixtureGroup    `yaml:"balance_groups"`
 	Customers     []fixtureCustomer `yaml:"customers"`
+}
+
+// fixtureFile is the layout of otark.yaml.
+type fixtureFile struct {
+	BRPs []fixtureBRP `yaml:"brps"`
 }
 
 type fixtureKey struct {
