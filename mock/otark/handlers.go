@@ -2,7 +2,6 @@ package otark
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/journal"
-
 	"github.com/gridtwin/gridtwin/mock/store"
 )
 
@@ -239,7 +237,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, more := selectPage(all, key.brp.id, q)
-	body, err := json.Marshal(customerList{Customers: page, Pagination: pagination{Limit: q.limit, HasMore: more}})
+	body, err := listBody(page, q.limit, more)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

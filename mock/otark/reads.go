@@ -2,6 +2,7 @@ package otark
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 )
@@ -75,4 +76,9 @@ func (q listQuery) matches(c Customer) bool {
 		}
 	}
 	return false
+}
+
+// listBody is the list's answer: one page and whether more follow.
+func listBody(page []Customer, limit int, more bool) ([]byte, error) {
+	return json.Marshal(customerList{Customers: page, Pagination: pagination{Limit: limit, HasMore: more}})
 }
