@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 const deniedBody = `{"Message":"Authorization has been denied for this request."}`
@@ -32,15 +34,9 @@ func TestBasicAuthIsRequired(t *testing.T) {
 
 func TestBearerIsNotBasic(t *testing.T) {
 	s := newServer(t)
-	req, _ := http.NewRequest(http.MethodGet, s.URL+pathOf(kari.customerID), nil)
-	req.Header.Set("Authorization", "Bearer abc")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("status %d", resp.StatusCode)
+	a := s.Do(mocktest.Request{Method: http.MethodGet, Path: pathOf(kari.customerID), Header: mocktest.Header("Authorization", "Bearer abc")})
+	if a.Status != http.StatusUnauthorized {
+		t.Errorf("status %d", a.Status)
 	}
 }
 

@@ -3,7 +3,6 @@ package esmart
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func TestConcurrentPatchesAndReads(t *testing.T) {
@@ -36,13 +36,10 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 					t.Errorf("GET: %v %d", err, g.Status)
 				}
 				if i%5 == 0 {
-					resp, err := http.Get(s.URL + "/__admin/state")
-					if err != nil {
+					if _, err := s.TrySend(mocktest.Request{Method: http.MethodGet, Path: "/__admin/state"}); err != nil {
 						t.Error(err)
 						return
 					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
 				}
 			}
 		}()
@@ -60,11 +57,6 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 	s := newServer(t)
 	s.patch(ola, ola.customerID, `{"Email":"state@example.org"}`).expectStatus(t, http.StatusOK)
-	resp, err := http.Get(s.URL + "/__admin/state")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var state struct {
 		Esmart struct {
 			Customers []struct {
@@ -73,7 +65,7 @@ func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 			}
 		}
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+	if err := json.Unmarshal([]byte(`{"Esmart":`+s.State("esmart")+`}`), &state); err != nil {
 		t.Fatal(err)
 	}
 	cs := state.Esmart.Customers

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func TestGetReturnsOwnCustomer(t *testing.T) {
@@ -167,13 +169,8 @@ func TestAdminResetRestoresFixtures(t *testing.T) {
 	s := newServer(t)
 	before := s.get(kari, kari.customerID).customer(t)
 	s.patch(kari, kari.customerID, `{"Email":"changed@example.org"}`).expectStatus(t, http.StatusOK)
-	resp, err := http.Post(s.URL+"/__admin/reset", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("reset: %d", resp.StatusCode)
+	if a := s.Send(mocktest.Request{Method: http.MethodPost, Path: "/__admin/reset"}); a.Status != http.StatusNoContent {
+		t.Fatalf("reset: %d", a.Status)
 	}
 	s.expectUnchanged(kari, before)
 }
