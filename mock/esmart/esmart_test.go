@@ -1,7 +1,6 @@
 package esmart
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -57,7 +56,7 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 	s := newServer(t)
 	s.patch(ola, ola.customerID, `{"Email":"state@example.org"}`).expectStatus(t, http.StatusOK)
-	var state struct {
+	type adminState struct {
 		Esmart struct {
 			Customers []struct {
 				Username string
@@ -65,9 +64,7 @@ func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(`{"Esmart":`+s.State("esmart")+`}`), &state); err != nil {
-		t.Fatal(err)
-	}
+	state := mocktest.Decode[adminState](t, s.Send(mocktest.Request{Method: http.MethodGet, Path: "/__admin/state"}), "the admin state")
 	cs := state.Esmart.Customers
 	if len(cs) != 2 || cs[0].Username != kari.username || cs[1].Username != ola.username {
 		t.Fatalf("state %+v", cs)

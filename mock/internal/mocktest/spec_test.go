@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -42,17 +41,5 @@ func TestCheckAsJudgesTheAnswerBySpec(t *testing.T) {
 	errs := check(`{"CustomerId":"not a number"}`)
 	if len(errs) == 0 || !strings.Contains(errs[0], "specs/esmart.yaml") {
 		t.Errorf("a CustomerId that is a string passed, or the failure does not name the spec: %v", errs)
-	}
-}
-
-func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
-	start := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	c := NewClock(start)
-	if !c.Now().Equal(start) {
-		t.Fatalf("Now %v, want %v", c.Now(), start)
-	}
-	c.Advance(90e9)
-	if got := c.Now().Sub(start); got != 90e9 {
-		t.Errorf("advanced by %v, want 90s", got)
 	}
 }
