@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 const deniedBody = `{"Message":"Authorization has been denied for this request."}`
@@ -20,10 +22,10 @@ func TestBasicAuthIsRequired(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := s.do(c)
 			a.expectStatus(t, http.StatusUnauthorized)
-			if string(a.body) != deniedBody {
-				t.Errorf("body %s", a.body)
+			if string(a.Body) != deniedBody {
+				t.Errorf("body %s", a.Body)
 			}
-			if got := a.header.Get("WWW-Authenticate"); got != `Basic realm="esmart"` {
+			if got := a.Header.Get("WWW-Authenticate"); got != `Basic realm="esmart"` {
 				t.Errorf("WWW-Authenticate %q", got)
 			}
 		})
@@ -32,15 +34,9 @@ func TestBasicAuthIsRequired(t *testing.T) {
 
 func TestBearerIsNotBasic(t *testing.T) {
 	s := newServer(t)
-	req, _ := http.NewRequest(http.MethodGet, s.URL+pathOf(kari.customerID), nil)
-	req.Header.Set("Authorization", "Bearer abc")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("status %d", resp.StatusCode)
+	a := s.Do(mocktest.Request{Method: http.MethodGet, Path: pathOf(kari.customerID), Header: mocktest.Header("Authorization", "Bearer abc")})
+	if a.Status != http.StatusUnauthorized {
+		t.Errorf("status %d", a.Status)
 	}
 }
 
@@ -54,8 +50,8 @@ func TestAnotherUsersCustomerIsNotFound(t *testing.T) {
 		s.patch(kari, -5, `{}`),
 	} {
 		a.expectStatus(t, http.StatusNotFound)
-		if len(a.body) != 0 || a.header.Get("Content-Type") != "" {
-			t.Errorf("404 has a body: %q %q", a.header.Get("Content-Type"), a.body)
+		if len(a.Body) != 0 || a.Header.Get("Content-Type") != "" {
+			t.Errorf("404 has a body: %q %q", a.Header.Get("Content-Type"), a.Body)
 		}
 	}
 	s.expectUnchanged(ola, before)
@@ -67,8 +63,8 @@ func TestNonIntegerCustomerIDIsInvalid(t *testing.T) {
 		for _, method := range []string{http.MethodGet, http.MethodPatch} {
 			a := s.do(call{method: method, path: "/api/customers/" + id, auth: &kari, contentType: "application/json", body: `{}`})
 			a.expectStatus(t, http.StatusBadRequest)
-			if string(a.body) != `{"Message":"The request is invalid."}` {
-				t.Errorf("%s %s: body %s", method, id, a.body)
+			if string(a.Body) != `{"Message":"The request is invalid."}` {
+				t.Errorf("%s %s: body %s", method, id, a.Body)
 			}
 		}
 	}
@@ -80,15 +76,15 @@ func TestOtherMethodsAreNotAllowed(t *testing.T) {
 		// No credentials: 405 is answered before 401.
 		a := s.do(call{method: method, path: pathOf(kari.customerID)})
 		a.expectStatus(t, http.StatusMethodNotAllowed)
-		if got := a.header.Get("Allow"); got != "GET, PATCH" {
+		if got := a.Header.Get("Allow"); got != "GET, PATCH" {
 			t.Errorf("%s: Allow %q", method, got)
 		}
 		if method == http.MethodHead {
 			continue // no body in an answer to HEAD
 		}
 		want := `{"Message":"The requested resource does not support http method '` + method + `'."}`
-		if string(a.body) != want {
-			t.Errorf("%s: body %s", method, a.body)
+		if string(a.Body) != want {
+			t.Errorf("%s: body %s", method, a.Body)
 		}
 	}
 }
@@ -104,8 +100,8 @@ func TestUnsupportedMediaTypes(t *testing.T) {
 	for ct, want := range cases {
 		a := s.do(call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari, contentType: ct, body: `{"Email":"x@y"}`})
 		a.expectStatus(t, http.StatusUnsupportedMediaType)
-		if string(a.body) != want {
-			t.Errorf("%s: body %s", ct, a.body)
+		if string(a.Body) != want {
+			t.Errorf("%s: body %s", ct, a.Body)
 		}
 	}
 	// A body without any Content-Type. net/http's client sends none when
@@ -113,8 +109,8 @@ func TestUnsupportedMediaTypes(t *testing.T) {
 	a := s.do(call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari, body: `{"Email":"x@y"}`})
 	a.expectStatus(t, http.StatusUnsupportedMediaType)
 	want := `{"Message":"The request contains an entity body but no Content-Type header. The inferred media type 'application/octet-stream' is not supported for this resource."}`
-	if string(a.body) != want {
-		t.Errorf("no Content-Type: body %s", a.body)
+	if string(a.Body) != want {
+		t.Errorf("no Content-Type: body %s", a.Body)
 	}
 	s.expectUnchanged(kari, before)
 }
@@ -148,13 +144,13 @@ func TestRoutesMatchCaseInsensitively(t *testing.T) {
 		a := s.do(call{method: http.MethodGet, path: path, auth: &kari})
 		a.expectStatus(t, http.StatusOK)
 		if a.customer(t).CustomerID != 1001 {
-			t.Errorf("%s: %s", path, a.body)
+			t.Errorf("%s: %s", path, a.Body)
 		}
 	}
 	a := s.do(call{method: http.MethodPatch, path: "/API/CUSTOMERS/1001", auth: &kari, contentType: "application/json", body: `{"Email":"upper@example.org"}`})
 	a.expectStatus(t, http.StatusOK)
 	if a.customer(t).Email != "upper@example.org" {
-		t.Errorf("not updated: %s", a.body)
+		t.Errorf("not updated: %s", a.Body)
 	}
 }
 
@@ -172,11 +168,11 @@ func TestErrorsAndCustomersAreNegotiated(t *testing.T) {
 		ok := s.do(call{method: http.MethodGet, path: pathOf(kari.customerID), auth: &kari, accept: accept})
 		bad := s.do(call{method: http.MethodGet, path: pathOf(kari.customerID), accept: accept})
 		for _, a := range []answer{ok, bad} {
-			if got := a.header.Get("Content-Type"); got != want {
-				t.Errorf("Accept %q: %d answered as %q, want %q", accept, a.status, got, want)
+			if got := a.Header.Get("Content-Type"); got != want {
+				t.Errorf("Accept %q: %d answered as %q, want %q", accept, a.Status, got, want)
 			}
-			if !strings.HasPrefix(string(a.body), "{") {
-				t.Errorf("Accept %q: body is not JSON: %s", accept, a.body)
+			if !strings.HasPrefix(string(a.Body), "{") {
+				t.Errorf("Accept %q: body is not JSON: %s", accept, a.Body)
 			}
 		}
 	}

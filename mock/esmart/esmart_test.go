@@ -1,9 +1,7 @@
 package esmart
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func TestConcurrentPatchesAndReads(t *testing.T) {
@@ -28,21 +27,18 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 				phone := fmt.Sprintf("47%02d%06d", w, i)
 				a, err := s.trySend(call{method: http.MethodPatch, path: pathOf(who.customerID), auth: &who,
 					contentType: "application/json", body: `{"PhoneNumber":"` + phone + `"}`})
-				if err != nil || a.status != http.StatusOK {
-					t.Errorf("PATCH: %v %d %s", err, a.status, a.body)
+				if err != nil || a.Status != http.StatusOK {
+					t.Errorf("PATCH: %v %d %s", err, a.Status, a.Body)
 					return
 				}
-				if g, err := s.trySend(call{method: http.MethodGet, path: pathOf(who.customerID), auth: &who}); err != nil || g.status != http.StatusOK {
-					t.Errorf("GET: %v %d", err, g.status)
+				if g, err := s.trySend(call{method: http.MethodGet, path: pathOf(who.customerID), auth: &who}); err != nil || g.Status != http.StatusOK {
+					t.Errorf("GET: %v %d", err, g.Status)
 				}
 				if i%5 == 0 {
-					resp, err := http.Get(s.URL + "/__admin/state")
-					if err != nil {
+					if _, err := s.TrySend(mocktest.Request{Method: http.MethodGet, Path: "/__admin/state"}); err != nil {
 						t.Error(err)
 						return
 					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
 				}
 			}
 		}()
@@ -60,12 +56,7 @@ func TestConcurrentPatchesAndReads(t *testing.T) {
 func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 	s := newServer(t)
 	s.patch(ola, ola.customerID, `{"Email":"state@example.org"}`).expectStatus(t, http.StatusOK)
-	resp, err := http.Get(s.URL + "/__admin/state")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var state struct {
+	type adminState struct {
 		Esmart struct {
 			Customers []struct {
 				Username string
@@ -73,9 +64,7 @@ func TestAdminStateShowsCustomersWithOwners(t *testing.T) {
 			}
 		}
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
-		t.Fatal(err)
-	}
+	state := mocktest.Decode[adminState](t, s.Send(mocktest.Request{Method: http.MethodGet, Path: "/__admin/state"}), "the admin state")
 	cs := state.Esmart.Customers
 	if len(cs) != 2 || cs[0].Username != kari.username || cs[1].Username != ola.username {
 		t.Fatalf("state %+v", cs)

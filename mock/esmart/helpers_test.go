@@ -2,16 +2,15 @@ package esmart
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gridtwin/gridtwin/fixtures"
-	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -26,25 +25,11 @@ type credentials struct {
 	customerID         int
 }
 
-var (
-	specOnce sync.Once
-	specDoc  *specs.Document
-	specErr  error
-)
-
-// spec is loaded once for all tests: building the validator compiles every
-// schema.
-func spec(t *testing.T) *specs.Document {
-	t.Helper()
-	specOnce.Do(func() { specDoc, specErr = specs.Load(specs.Esmart) })
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	return specDoc
-}
+// esmartSpec judges every answer the tests receive.
+var esmartSpec = mocktest.LoadSpec(specs.Esmart)
 
 type testServer struct {
-	*httptest.Server
+	*mocktest.Server
 	t *testing.T
 }
 
@@ -54,8 +39,8 @@ func newServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(api))
-	t.Cleanup(srv.Close)
+	srv := mocktest.Start(t, api)
+	srv.Check = checkAgainstSpec
 	return &testServer{Server: srv, t: t}
 }
 
@@ -70,62 +55,41 @@ type call struct {
 	prefer      string
 }
 
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
+func (c call) request() mocktest.Request {
+	r := mocktest.Request{Method: c.method, Path: c.path,
+		Header: mocktest.Header("Content-Type", c.contentType, "Accept", c.accept, "Prefer", c.prefer)}
+	for k, v := range r.Header {
+		if v[0] == "" {
+			delete(r.Header, k)
+		}
+	}
+	if c.body != "" {
+		r.Body = []byte(c.body)
+	}
+	if c.auth != nil {
+		r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.auth.username+":"+c.auth.password)))
+	}
+	return r
 }
+
+type answer struct{ mocktest.Answer }
 
 // do sends c and checks the answer against specs/esmart.yaml.
 func (s *testServer) do(c call) answer {
 	s.t.Helper()
-	a := s.send(c)
-	checkAgainstSpec(s.t, c, a)
-	return a
+	return answer{s.Do(c.request())}
 }
 
 func (s *testServer) send(c call) answer {
 	s.t.Helper()
-	a, err := s.trySend(c)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return a
+	return answer{s.Send(c.request())}
 }
 
 // trySend is send for goroutines other than the test's, which must not call
 // t.Fatal.
 func (s *testServer) trySend(c call) (answer, error) {
-	var body io.Reader
-	if c.body != "" {
-		body = strings.NewReader(c.body)
-	}
-	req, err := http.NewRequest(c.method, s.URL+c.path, body)
-	if err != nil {
-		return answer{}, err
-	}
-	if c.auth != nil {
-		req.SetBasicAuth(c.auth.username, c.auth.password)
-	}
-	if c.contentType != "" {
-		req.Header.Set("Content-Type", c.contentType)
-	}
-	if c.accept != "" {
-		req.Header.Set("Accept", c.accept)
-	}
-	if c.prefer != "" {
-		req.Header.Set("Prefer", c.prefer)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return answer{}, err
-	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: raw}, nil
+	a, err := s.TrySend(c.request())
+	return answer{a}, err
 }
 
 // checkAgainstSpec validates an answer with libopenapi-validator. The spec
@@ -136,51 +100,31 @@ func (s *testServer) trySend(c call) (answer, error) {
 // spec at all; its 404 is Web API's HttpError with a Message, so it is
 // checked as the one documented answer of that shape that has no further
 // requirements, GET's 405.
-func checkAgainstSpec(t *testing.T, c call, a answer) {
+func checkAgainstSpec(t testing.TB, r mocktest.Request, a mocktest.Answer) {
 	t.Helper()
-	path := strings.SplitN(c.path, "?", 2)[0]
+	path := strings.SplitN(r.Path, "?", 2)[0]
 	id, ok := customerIDSegment(path)
-	status := a.status
+	status := a.Status
 	if !ok {
-		if !underCustomers(path) || a.status != http.StatusNotFound {
-			t.Fatalf("%s is not a customer path, or answered %d", c.path, a.status)
+		if !underCustomers(path) || a.Status != http.StatusNotFound {
+			t.Fatalf("%s is not a customer path, or answered %d", r.Path, a.Status)
 		}
 		id, status = "1", http.StatusMethodNotAllowed
 	}
-	method := c.method
-	if method != http.MethodGet && method != http.MethodPatch || status != a.status {
+	method := r.Method
+	if method != http.MethodGet && method != http.MethodPatch || status != a.Status {
 		method = http.MethodGet
 	}
-	req, err := http.NewRequest(method, "http://127.0.0.1:8080/api/customers/"+id, nil)
-	if err != nil {
-		t.Fatal(err)
+	req := httptest.NewRequest(method, "http://127.0.0.1:8080/api/customers/"+id, nil)
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		req.Header.Set("Content-Type", ct)
 	}
-	if c.contentType != "" {
-		req.Header.Set("Content-Type", c.contentType)
-	}
-	resp := &http.Response{
-		StatusCode: status,
-		Header:     a.header,
-		Body:       io.NopCloser(bytes.NewReader(a.body)),
-		Request:    req,
-	}
-	if ok, errs := spec(t).Validator.ValidateHttpResponse(req, resp); !ok {
-		for _, e := range errs {
-			t.Errorf("%s %s -> %d does not match specs/esmart.yaml: %s: %s", c.method, c.path, a.status, e.Message, e.Reason)
-			for _, f := range e.SchemaValidationErrors {
-				t.Errorf("  %s: %s", f.FieldPath, f.Reason)
-			}
-		}
-	}
+	esmartSpec.CheckAs(t, req, status, a)
 }
 
 func (a answer) customer(t *testing.T) Customer {
 	t.Helper()
-	var c Customer
-	if err := json.Unmarshal(a.body, &c); err != nil {
-		t.Fatalf("answer is not a customer: %v: %s", err, a.body)
-	}
-	return c
+	return mocktest.Decode[Customer](t, a.Answer, "a customer")
 }
 
 // httpError decodes an ASP.NET HttpError with ModelState as a plain map.
@@ -191,17 +135,13 @@ type errorBody struct {
 
 func (a answer) error(t *testing.T) errorBody {
 	t.Helper()
-	var e errorBody
-	if err := json.Unmarshal(a.body, &e); err != nil {
-		t.Fatalf("answer is not an HttpError: %v: %s", err, a.body)
-	}
-	return e
+	return mocktest.Decode[errorBody](t, a.Answer, "an HttpError")
 }
 
 func (a answer) expectStatus(t *testing.T, want int) {
 	t.Helper()
-	if a.status != want {
-		t.Fatalf("status %d, want %d; body %s", a.status, want, a.body)
+	if a.Status != want {
+		t.Fatalf("status %d, want %d; body %s", a.Status, want, a.Body)
 	}
 }
 

@@ -1,15 +1,12 @@
 package esmart
 
 import (
-	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
-	"github.com/gorilla/mux"
-
 	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 // The benchmarks measure the per-request work of PATCH api/customers/{id}:
@@ -18,35 +15,16 @@ import (
 // router directly (no sockets) so the figures are the mock's own cost; make
 // bench measures it over HTTP.
 
-// A user of fixtures/esmart.yaml and the customer they own.
-const (
-	benchUser     = "kari.nordmann"
-	benchPassword = "Fjord-1001"
-	benchCustomer = 1001
-)
-
 func benchPatch(b *testing.B, body func(i int) []byte, wantStatus int) {
 	b.Helper()
 	api, err := New(fixtures.FS(), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := mux.NewRouter()
-	api.Register(r)
-	url := "/api/customers/" + strconv.Itoa(benchCustomer)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		i++
-		req := httptest.NewRequest(http.MethodPatch, url, bytes.NewReader(body(i)))
-		req.Header.Set("Content-Type", "application/json")
-		req.SetBasicAuth(benchUser, benchPassword)
-		rec := httptest.NewRecorder()
-		r.ServeHTTP(rec, req)
-		if rec.Code != wantStatus {
-			b.Fatalf("status %d, want %d: %s", rec.Code, wantStatus, rec.Body)
-		}
-	}
+	mocktest.BenchDirect(b, mocktest.Router(b, api), wantStatus, func(i int) mocktest.Request {
+		return call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari,
+			contentType: "application/json", body: string(body(i))}.request()
+	})
 }
 
 // New contact details on every request.

@@ -4,13 +4,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func TestGetReturnsOwnCustomer(t *testing.T) {
 	s := newServer(t)
 	a := s.get(kari, kari.customerID)
 	a.expectStatus(t, http.StatusOK)
-	if ct := a.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+	if ct := a.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
 	c := a.customer(t)
@@ -57,7 +59,7 @@ func TestPatchWithEmptyBodyAnswersTheCustomerUnchanged(t *testing.T) {
 		a := s.do(call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari, contentType: ct})
 		a.expectStatus(t, http.StatusOK)
 		if a.customer(t).Email != before.Email {
-			t.Errorf("Content-Type %q: answer is not the customer: %s", ct, a.body)
+			t.Errorf("Content-Type %q: answer is not the customer: %s", ct, a.Body)
 		}
 	}
 	s.expectUnchanged(kari, before)
@@ -146,7 +148,7 @@ func TestEveryBrokenRuleIsReportedInModelOrder(t *testing.T) {
 	})
 	// Key order is ASP.NET's: binding errors first, then the model validator's
 	// in property order. encoding/json sorts map keys, so check the raw body.
-	raw := string(a.body)
+	raw := string(a.Body)
 	if !(strings.Index(raw, "customer.Email") < strings.Index(raw, "customer.MobileNumber") &&
 		strings.Index(raw, "customer.MobileNumber") < strings.Index(raw, "customer.PhoneNumber")) {
 		t.Errorf("ModelState keys out of order: %s", raw)
@@ -159,7 +161,7 @@ func TestTextJSONIsAccepted(t *testing.T) {
 		contentType: "text/json; charset=utf-8", body: `{"MobileNumber":"4712121212"}`})
 	a.expectStatus(t, http.StatusOK)
 	if a.customer(t).MobileNumber != "4712121212" {
-		t.Errorf("not updated: %s", a.body)
+		t.Errorf("not updated: %s", a.Body)
 	}
 }
 
@@ -167,13 +169,8 @@ func TestAdminResetRestoresFixtures(t *testing.T) {
 	s := newServer(t)
 	before := s.get(kari, kari.customerID).customer(t)
 	s.patch(kari, kari.customerID, `{"Email":"changed@example.org"}`).expectStatus(t, http.StatusOK)
-	resp, err := http.Post(s.URL+"/__admin/reset", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("reset: %d", resp.StatusCode)
+	if a := s.Send(mocktest.Request{Method: http.MethodPost, Path: "/__admin/reset"}); a.Status != http.StatusNoContent {
+		t.Fatalf("reset: %d", a.Status)
 	}
 	s.expectUnchanged(kari, before)
 }

@@ -10,16 +10,12 @@ import (
 
 func (s *testServer) adminState() string {
 	s.t.Helper()
-	a := s.send(call{method: http.MethodGet, path: "/__admin/state"})
-	if a.status != http.StatusOK {
-		s.t.Fatalf("admin state: %d", a.status)
-	}
-	return string(a.body)
+	return s.State("esmart")
 }
 
 func wantRefused(t *testing.T, a answer, mentions ...string) {
 	t.Helper()
-	mocktest.WantRefused(t, a.status, a.body, mentions...)
+	mocktest.WantRefused(t, a.Status, a.Body, mentions...)
 }
 
 // A PATCH that would change kari's customer if it ran.
@@ -44,15 +40,15 @@ func TestPreferCodeAnswersWebAPIsBodiesAndChangesNothing(t *testing.T) {
 			t.Errorf("code=%d: Message %q, want %q", code, got, message)
 		}
 	}
-	if a := patch("code=401"); !strings.HasPrefix(a.header.Get("WWW-Authenticate"), "Basic") {
-		t.Errorf("forced 401 WWW-Authenticate = %q", a.header.Get("WWW-Authenticate"))
+	if a := patch("code=401"); !strings.HasPrefix(a.Header.Get("WWW-Authenticate"), "Basic") {
+		t.Errorf("forced 401 WWW-Authenticate = %q", a.Header.Get("WWW-Authenticate"))
 	}
-	if a := patch("code=405"); a.header.Get("Allow") != "GET, PATCH" {
-		t.Errorf("forced 405 Allow = %q", a.header.Get("Allow"))
+	if a := patch("code=405"); a.Header.Get("Allow") != "GET, PATCH" {
+		t.Errorf("forced 405 Allow = %q", a.Header.Get("Allow"))
 	}
 	for _, code := range []int{404, 413} {
-		if a := patch("code=" + itoa(code)); a.status != code || len(a.body) != 0 {
-			t.Errorf("code=%d: %d with body %q, want an empty body", code, a.status, a.body)
+		if a := patch("code=" + itoa(code)); a.Status != code || len(a.Body) != 0 {
+			t.Errorf("code=%d: %d with body %q, want an empty body", code, a.Status, a.Body)
 		}
 	}
 	if c := patch("code=200").customer(t); c.CustomerID == 0 {
@@ -61,7 +57,7 @@ func TestPreferCodeAnswersWebAPIsBodiesAndChangesNothing(t *testing.T) {
 	if after := s.adminState(); after != before {
 		t.Errorf("forced answers changed the state:\nbefore %s\nafter  %s", before, after)
 	}
-	if patch("").status != http.StatusOK || s.adminState() == before {
+	if patch("").Status != http.StatusOK || s.adminState() == before {
 		t.Error("the real PATCH changed nothing: the test's body proves nothing")
 	}
 }

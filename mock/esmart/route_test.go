@@ -20,17 +20,17 @@ func TestUnmatchedPathsUnderCustomersAreWebAPIsNotFound(t *testing.T) {
 			a := s.do(c)
 			a.expectStatus(t, http.StatusNotFound)
 			want := `{"Message":"No HTTP resource was found that matches the request URI 'http://` + host + c.path + `'."}`
-			if string(a.body) != want {
-				t.Errorf("body %s\nwant %s", a.body, want)
+			if string(a.Body) != want {
+				t.Errorf("body %s\nwant %s", a.Body, want)
 			}
-			if ct := a.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+			if ct := a.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
 			}
 		})
 	}
 	// The HttpError is negotiated like every other answer.
-	if a := s.do(call{method: http.MethodGet, path: "/api/customers", accept: "text/json"}); a.header.Get("Content-Type") != "text/json; charset=utf-8" {
-		t.Errorf("Accept text/json: Content-Type %q", a.header.Get("Content-Type"))
+	if a := s.do(call{method: http.MethodGet, path: "/api/customers", accept: "text/json"}); a.Header.Get("Content-Type") != "text/json; charset=utf-8" {
+		t.Errorf("Accept text/json: Content-Type %q", a.Header.Get("Content-Type"))
 	}
 	s.expectUnchanged(kari, before)
 }
@@ -39,8 +39,8 @@ func TestOtherPathsAreNotWebAPIs(t *testing.T) {
 	s := newServer(t)
 	for _, path := range []string{"/api/customersx", "/api/partners/v2.0/org/x", "/api"} {
 		a := s.send(call{method: http.MethodGet, path: path})
-		if a.status != http.StatusNotFound || strings.Contains(string(a.body), "No HTTP resource") {
-			t.Errorf("%s: %d %s", path, a.status, a.body)
+		if a.Status != http.StatusNotFound || strings.Contains(string(a.Body), "No HTTP resource") {
+			t.Errorf("%s: %d %s", path, a.Status, a.Body)
 		}
 	}
 }

@@ -1,13 +1,16 @@
 package esmart
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 
+	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/pb33f/jsonschema/v6"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
@@ -116,4 +119,58 @@ func (r *rules) validateFixture(c Customer) error {
 		}
 	}
 	return fmt.Errorf("customer %d does not match CustomerResponse: %s", c.CustomerID, strings.Join(reasons, "; "))
+}
+
+// ruleOfStatus names the rule of docs/contract.md behind an answer, for
+// the request journal.
+func ruleOfStatus(status int, v any) string {
+	switch status {
+	case http.StatusOK:
+		return "esmart/success"
+	case http.StatusUnauthorized:
+		return "esmart/auth-missing"
+	case http.StatusUnsupportedMediaType:
+		return "esmart/unsupported-media-type"
+	case http.StatusMethodNotAllowed:
+		return "esmart/method-not-allowed"
+	case http.StatusBadRequest:
+		if e, ok := v.(httpError); ok && len(e.ModelState.entries) > 0 {
+			return "esmart/modelstate-shape"
+		}
+		return "esmart/not-found"
+	}
+	return ""
+}
+
+// update applies the non-empty changes (nil: none, a read) to customer id
+// if owner owns it, in one atomic step, and returns the result. A user owns
+// only their own customer, so any other id is answered as if it did not
+// exist.
+func (a *API) update(ctx context.Context, sess store.Session, owner, id int32, changes map[string]string) (Customer, bool, error) {
+	if id != owner {
+		return Customer{}, false, nil
+	}
+	if changes == nil {
+		c, ok, err := a.customers.Get(ctx, sess, customerKey(id))
+		return c.clone(), ok, err
+	}
+	c, err := a.customers.Update(ctx, sess, customerKey(id), func(c Customer) (Customer, error) {
+		c = c.clone()
+		setIfGiven(&c.Email, changes["Email"])
+		setIfGiven(&c.MobileNumber, changes["MobileNumber"])
+		setIfGiven(&c.PhoneNumber, changes["PhoneNumber"])
+		return c, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return Customer{}, false, nil
+	}
+	return c, err == nil, err
+}
+
+// setIfGiven applies one change; "" (also what a null or absent property
+// leaves) keeps the stored value.
+func setIfGiven(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
 }

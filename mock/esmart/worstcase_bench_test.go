@@ -3,15 +3,13 @@ package esmart
 import (
 	"bytes"
 	"encoding/json"
-	"io"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gridtwin/gridtwin/fixtures"
-	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 const worstCaseErrors = 20000
@@ -54,37 +52,19 @@ func BenchmarkEsmartWorstCaseTypeErrors(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(api))
-	defer srv.Close()
-	url := srv.URL + "/api/customers/" + strconv.Itoa(kari.customerID)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		req, err := http.NewRequest(http.MethodPatch, url, bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.SetBasicAuth(kari.username, kari.password)
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var answer errorBody
-		raw, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err == nil {
-			err = json.Unmarshal(raw, &answer)
-		}
-		if err != nil || resp.StatusCode != http.StatusBadRequest {
-			b.Fatalf("status %d, %v", resp.StatusCode, err)
+	patch := call{method: http.MethodPatch, path: pathOf(kari.customerID), auth: &kari, contentType: "application/json", body: string(body)}
+	mocktest.BenchHTTP(b, mocktest.Start(b, api), patch.request(), func(a mocktest.Answer) error {
+		var e errorBody
+		if err := json.Unmarshal(a.Body, &e); err != nil || a.Status != http.StatusBadRequest {
+			return fmt.Errorf("status %d, %v", a.Status, err)
 		}
 		n := 0
-		for _, msgs := range answer.ModelState {
+		for _, msgs := range e.ModelState {
 			n += len(msgs)
 		}
 		if n != worstCaseErrors {
-			b.Fatalf("%d errors, want %d", n, worstCaseErrors)
+			return fmt.Errorf("%d errors, want %d", n, worstCaseErrors)
 		}
-	}
+		return nil
+	})
 }

@@ -14,7 +14,7 @@ func TestConcurrentMetadataPatchesAllLand(t *testing.T) {
 	for i := range writers {
 		wg.Go(func() {
 			r := e.patch(custSeed, keyWrite, fmt.Sprintf(`{"metadata":{"writer_%02d":"%d"}}`, i, i))
-			statuses[i] = r.status
+			statuses[i] = r.Status
 		})
 	}
 	wg.Wait()

@@ -17,16 +17,16 @@ func TestCORSPreflightAndExposedHeaders(t *testing.T) {
 		// 1.11 refuses other spellings.
 		"Access-Control-Request-Headers": "content-type,x-api-key",
 	}, nil)
-	if r.status/100 != 2 {
-		t.Fatalf("preflight status %d", r.status)
+	if r.Status/100 != 2 {
+		t.Fatalf("preflight status %d", r.Status)
 	}
-	if got := r.header.Get("Access-Control-Allow-Origin"); got != "*" {
+	if got := r.Header.Get("Access-Control-Allow-Origin"); got != "*" {
 		t.Errorf("Allow-Origin = %q", got)
 	}
-	if got := r.header.Get("Access-Control-Allow-Methods"); !strings.Contains(got, "PATCH") {
+	if got := r.Header.Get("Access-Control-Allow-Methods"); !strings.Contains(got, "PATCH") {
 		t.Errorf("Allow-Methods = %q, want PATCH", got)
 	}
-	allowed := strings.ToLower(r.header.Get("Access-Control-Allow-Headers"))
+	allowed := strings.ToLower(r.Header.Get("Access-Control-Allow-Headers"))
 	for _, h := range []string{"x-api-key", "content-type"} {
 		if !strings.Contains(allowed, h) {
 			t.Errorf("Allow-Headers = %q, want %s", allowed, h)
@@ -37,7 +37,7 @@ func TestCORSPreflightAndExposedHeaders(t *testing.T) {
 		"Origin": "http://localhost:5173", "X-Api-Key": keyWrite, "Content-Type": "application/json",
 	}, []byte(`{}`))
 	r.customer(t)
-	exposed := strings.ToLower(r.header.Get("Access-Control-Expose-Headers"))
+	exposed := strings.ToLower(r.Header.Get("Access-Control-Expose-Headers"))
 	for _, h := range []string{"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"} {
 		if !strings.Contains(exposed, h) {
 			t.Errorf("Expose-Headers = %q, want %s", exposed, h)

@@ -9,18 +9,20 @@ import (
 	"github.com/gridtwin/gridtwin/mock/internal/fixture"
 )
 
-// fixtureFile is the layout of otark.yaml: BRPs own API keys, balance
-// groups and customers, which is exactly the tenancy the API enforces.
-type fixtureFile struct {
-	BRPs []fixtureBRP `json:"brps" yaml:"brps"`
-}
-
+// fixtureBRP is one balance responsible party; otark.yaml lists them,
+// each owning API keys, balance groups and customers, which is exactly the
+// tenancy the API enforces.
 type fixtureBRP struct {
 	ID            string            `json:"id" yaml:"id"`
 	Name          string            `json:"name" yaml:"name"`
 	APIKeys       []fixtureKey      `json:"api_keys" yaml:"api_keys"`
 	BalanceGroups []fixtureGroup    `json:"balance_groups" yaml:"balance_groups"`
 	Customers     []fixtureCustomer `json:"customers" yaml:"customers"`
+}
+
+// fixtureFile is the layout of otark.yaml.
+type fixtureFile struct {
+	BRPs []fixtureBRP `json:"brps" yaml:"brps"`
 }
 
 type fixtureKey struct {

@@ -37,7 +37,7 @@ func FuzzPatchCustomer(f *testing.F) {
 		if strings.ContainsFunc(contentType, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
 			t.Skip("not a valid header value; the client refuses to send it")
 		}
-		e := &env{t: t, url: e.url, clock: e.clock}
+		e := e.For(t)
 		header := map[string]string{}
 		if contentType != "" {
 			header["Content-Type"] = contentType
@@ -48,18 +48,18 @@ func FuzzPatchCustomer(f *testing.F) {
 		path := "/v1/customers/" + ids[int(idChoice)%len(ids)]
 		before := e.state()
 		r := e.do(http.MethodPatch, path, header, body)
-		if r.status >= 500 {
-			t.Fatalf("status %d: %s", r.status, r.body)
+		if r.Status >= 500 {
+			t.Fatalf("status %d: %s", r.Status, r.Body)
 		}
-		if r.status == http.StatusOK {
+		if r.Status == http.StatusOK {
 			var c map[string]any
-			if err := json.Unmarshal(r.body, &c); err != nil || c["id"] == nil {
-				t.Fatalf("200 without a customer: %s", r.body)
+			if err := json.Unmarshal(r.Body, &c); err != nil || c["id"] == nil {
+				t.Fatalf("200 without a customer: %s", r.Body)
 			}
 			return
 		}
-		if p := r.problem(t); p.Status != r.status || !strings.HasPrefix(p.Type, problemTypeBase) {
-			t.Fatalf("problem %+v for status %d", p, r.status)
+		if p := r.problem(t); p.Status != r.Status || !strings.HasPrefix(p.Type, problemTypeBase) {
+			t.Fatalf("problem %+v for status %d", p, r.Status)
 		}
 		e.unchanged(before)
 	})

@@ -1,21 +1,16 @@
 package otark
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	validator "github.com/pb33f/libopenapi-validator"
-
 	"github.com/gridtwin/gridtwin/fixtures"
-	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -39,99 +34,58 @@ const (
 
 var start = time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
 
-// specValidator checks every response the tests receive against
-// specs/otark.yaml, and readsValidator every answer to a GET against
-// specs/otark-reads.yaml; built once per test binary.
+// otarkSpec judges every answer to a PATCH or any other method but GET
+// against specs/otark.yaml, and readsSpec every answer to a GET against
+// specs/otark-reads.yaml.
 var (
-	specValidator  = sync.OnceValue(func() validator.Validator { return loadValidator(specs.Otark) })
-	readsValidator = sync.OnceValue(func() validator.Validator { return loadValidator(specs.OtarkReads) })
+	otarkSpec = mocktest.LoadSpec(specs.Otark)
+	readsSpec = mocktest.LoadSpec(specs.OtarkReads)
 )
-
-func loadValidator(name string) validator.Validator {
-	d, err := specs.Load(name)
-	if err != nil {
-		panic(err)
-	}
-	return d.Validator
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // env is the otark API behind the real server composition (admin API and
 // CORS included) on a real listener.
 type env struct {
+	srv   *mocktest.Server
 	t     testing.TB
-	url   string
-	clock *fakeClock
+	clock *mocktest.Clock
 }
 
 func newEnv(t testing.TB, rateLimit int) *env {
 	t.Helper()
-	clock := &fakeClock{now: start}
+	clock := mocktest.NewClock(start)
 	api, err := New(fixtures.FS(), Options{RateLimit: rateLimit, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(api))
-	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, clock: clock}
+	srv := mocktest.Start(t, api)
+	srv.Check = checkAgainstSpec
+	return &env{srv: srv, t: t, clock: clock}
 }
 
-type response struct {
-	status int
-	header http.Header
-	body   []byte
+// For is e reporting to t.
+func (e *env) For(t testing.TB) *env { return &env{srv: e.srv.For(t), t: t, clock: e.clock} }
+
+type response struct{ mocktest.Answer }
+
+func request(method, path string, header map[string]string, body []byte) mocktest.Request {
+	r := mocktest.Request{Method: method, Path: path, Header: http.Header{}, Body: body}
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	return r
 }
 
 // do sends one request and checks the answer against the spec.
 func (e *env) do(method, path string, header map[string]string, body []byte) response {
 	e.t.Helper()
-	r := e.send(method, path, header, body)
-	switch {
-	case method == http.MethodGet && strings.HasPrefix(path, "/v1/"):
-		checkReadAgainstSpec(e.t, path, r)
-	case strings.HasPrefix(path, "/v1/") && method != http.MethodOptions:
-		checkAgainstSpec(e.t, path, r)
-	}
-	return r
+	return response{e.srv.Do(request(method, path, header, body))}
 }
 
 // send sends one request and checks nothing: for the mock's own answers,
 // which no vendor spec describes.
 func (e *env) send(method, path string, header map[string]string, body []byte) response {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: got}
+	return response{e.srv.Send(request(method, path, header, body))}
 }
 
 // patch sends a JSON PATCH to a customer.
@@ -150,15 +104,29 @@ var customerRoute = regexp.MustCompile(`^/v1/customers/[^/]+$`)
 // documented are the statuses specs/otark.yaml lists for the PATCH.
 var documented = map[int]bool{200: true, 400: true, 401: true, 403: true, 404: true, 409: true}
 
-// checkAgainstSpec validates a response with libopenapi-validator. The
-// spec documents only 200/400/401/403/404/409; the contract's other answers
-// (405, 413, 415, 429) are [C] rules the spec cannot know, and a 405 comes
-// for another method. Their body and content type are still validated
-// against the spec's Problem by checking a copy relabelled as a PATCH's
-// 400, whose schema is Problem.
-func checkAgainstSpec(t testing.TB, path string, r response) {
+// checkAgainstSpec judges the answers to the API's paths: a GET's with the
+// reads' document, every other method's but OPTIONS (CORS's, the mock's
+// own) with the PATCH's.
+func checkAgainstSpec(t testing.TB, r mocktest.Request, a mocktest.Answer) {
 	t.Helper()
-	status := r.status
+	switch {
+	case !strings.HasPrefix(r.Path, "/v1/") || r.Method == http.MethodOptions:
+	case r.Method == http.MethodGet:
+		checkReadAgainstSpec(t, r.Path, a)
+	default:
+		checkPatchAgainstSpec(t, r.Path, a)
+	}
+}
+
+// checkPatchAgainstSpec validates a response with libopenapi-validator.
+// The spec documents only 200/400/401/403/404/409; the contract's other
+// answers (405, 413, 415, 429) are [C] rules the spec cannot know, and a
+// 405 comes for another method. Their body and content type are still
+// validated against the spec's Problem by checking it relabelled as a
+// PATCH's 400, whose schema is Problem.
+func checkPatchAgainstSpec(t testing.TB, path string, a mocktest.Answer) {
+	t.Helper()
+	status := a.Status
 	if !documented[status] {
 		status = http.StatusBadRequest
 	}
@@ -168,22 +136,7 @@ func checkAgainstSpec(t testing.TB, path string, r response) {
 	if !customerRoute.MatchString(path) {
 		path = "/v1/customers/unmatched"
 	}
-	req := httptest.NewRequest(http.MethodPatch, path, nil)
-	resp := &http.Response{
-		StatusCode: status,
-		Header:     r.header.Clone(),
-		Body:       io.NopCloser(bytes.NewReader(r.body)),
-		Request:    req,
-	}
-	if ok, errs := specValidator().ValidateHttpResponse(req, resp); !ok {
-		for _, e := range errs {
-			t.Errorf("response %d to %s does not match the spec: %s: %s", r.status, path, e.Message, e.Reason)
-			for _, s := range e.SchemaValidationErrors {
-				t.Errorf("  at %s: %s", s.FieldPath, s.Reason)
-			}
-		}
-		t.Logf("body: %s", r.body)
-	}
+	otarkSpec.CheckAs(t, httptest.NewRequest(http.MethodPatch, path, nil), status, a)
 }
 
 // documentedReads are the statuses specs/otark-reads.yaml lists per read.
@@ -194,8 +147,9 @@ var documentedReads = map[string]map[int]bool{
 
 // checkReadAgainstSpec validates the answer to a GET with the reads'
 // document. Every status a read answers is documented there, so unlike
-// checkAgainstSpec nothing is relabelled: an undocumented status fails.
-func checkReadAgainstSpec(t testing.TB, target string, r response) {
+// checkPatchAgainstSpec nothing is relabelled: an undocumented status
+// fails.
+func checkReadAgainstSpec(t testing.TB, target string, a mocktest.Answer) {
 	t.Helper()
 	path, _, _ := strings.Cut(target, "?")
 	op := "get"
@@ -203,41 +157,22 @@ func checkReadAgainstSpec(t testing.TB, target string, r response) {
 	case path == customersPath:
 		op = "list"
 	case !customerRoute.MatchString(path):
-		// Answered by the customer read, as checkAgainstSpec explains.
+		// Answered by the customer read, as checkPatchAgainstSpec explains.
 		target = "/v1/customers/unmatched"
 	}
-	if !documentedReads[op][r.status] {
-		t.Errorf("GET %s answered %d, which specs/otark-reads.yaml does not document: %s", target, r.status, r.body)
+	if !documentedReads[op][a.Status] {
+		t.Errorf("GET %s answered %d, which specs/otark-reads.yaml does not document: %s", target, a.Status, a.Body)
 		return
 	}
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	resp := &http.Response{
-		StatusCode: r.status,
-		Header:     r.header.Clone(),
-		Body:       io.NopCloser(bytes.NewReader(r.body)),
-		Request:    req,
-	}
-	if ok, errs := readsValidator().ValidateHttpResponse(req, resp); !ok {
-		for _, e := range errs {
-			t.Errorf("response %d to GET %s does not match specs/otark-reads.yaml: %s: %s", r.status, target, e.Message, e.Reason)
-			for _, s := range e.SchemaValidationErrors {
-				t.Errorf("  at %s: %s", s.FieldPath, s.Reason)
-			}
-		}
-		t.Logf("body: %s", r.body)
-	}
+	readsSpec.CheckAs(t, httptest.NewRequest(http.MethodGet, target, nil), a.Status, a)
 }
 
 func (r response) problem(t testing.TB) Problem {
 	t.Helper()
-	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (status %d, body %s)", ct, r.status, r.body)
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json (status %d, body %s)", ct, r.Status, r.Body)
 	}
-	var p Problem
-	if err := json.Unmarshal(r.body, &p); err != nil {
-		t.Fatalf("problem body %s: %v", r.body, err)
-	}
-	return p
+	return mocktest.Decode[Problem](t, r.Answer, "a problem")
 }
 
 // customerJSON is the wire Customer, as a client decodes it.
@@ -254,25 +189,21 @@ type customerJSON struct {
 
 func (r response) customer(t testing.TB) customerJSON {
 	t.Helper()
-	if r.status != http.StatusOK {
-		t.Fatalf("status %d, want 200: %s", r.status, r.body)
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", r.Status, r.Body)
 	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("Content-Type = %q, want application/json", ct)
 	}
-	var c customerJSON
-	if err := json.Unmarshal(r.body, &c); err != nil {
-		t.Fatalf("customer body %s: %v", r.body, err)
-	}
-	return c
+	return mocktest.Decode[customerJSON](t, r.Answer, "a customer")
 }
 
 // wantProblem checks a problem's status, type and title, and that its
 // instance is the request path.
 func wantProblem(t testing.TB, r response, status int, slug, title, instance string) Problem {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 	}
 	p := r.problem(t)
 	if p.Type != problemTypeBase+slug || p.Title != title || p.Status != status {
@@ -288,15 +219,7 @@ func wantProblem(t testing.TB, r response, status int, slug, title, instance str
 // comparisons.
 func (e *env) state() string {
 	e.t.Helper()
-	r := e.do(http.MethodGet, "/__admin/state", nil, nil)
-	if r.status != http.StatusOK {
-		e.t.Fatalf("admin state: %d", r.status)
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(r.body, &all); err != nil {
-		e.t.Fatal(err)
-	}
-	return string(all["otark"])
+	return e.srv.State("otark")
 }
 
 // stateCustomer finds one customer in the admin state.
@@ -323,8 +246,8 @@ func (e *env) stateCustomer(id string) customerJSON {
 
 func (e *env) reset() {
 	e.t.Helper()
-	if r := e.do(http.MethodPost, "/__admin/reset", nil, nil); r.status != http.StatusNoContent {
-		e.t.Fatalf("admin reset: %d", r.status)
+	if r := e.do(http.MethodPost, "/__admin/reset", nil, nil); r.Status != http.StatusNoContent {
+		e.t.Fatalf("admin reset: %d", r.Status)
 	}
 }
 

@@ -1,15 +1,12 @@
 package otark
 
 import (
-	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
-	"github.com/gorilla/mux"
-
 	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 // The benchmarks measure the per-request work of PATCH /v1/customers/{id}:
@@ -28,26 +25,17 @@ func benchRouter(b *testing.B) http.Handler {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := mux.NewRouter()
-	api.Register(r)
-	return r
+	return mocktest.Router(b, api)
+}
+
+func benchRequest(body []byte) mocktest.Request {
+	return mocktest.Request{Method: http.MethodPatch, Path: "/v1/customers/" + benchCustomer, Body: body,
+		Header: mocktest.Header("Content-Type", "application/json", "X-Api-Key", benchKey)}
 }
 
 func benchPatch(b *testing.B, h http.Handler, body func(i int) []byte, wantStatus int) {
 	b.Helper()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		i++
-		req := httptest.NewRequest(http.MethodPatch, "/v1/customers/"+benchCustomer, bytes.NewReader(body(i)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Api-Key", benchKey)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != wantStatus {
-			b.Fatalf("status %d, want %d: %s", rec.Code, wantStatus, rec.Body)
-		}
-	}
+	mocktest.BenchDirect(b, h, wantStatus, func(i int) mocktest.Request { return benchRequest(body(i)) })
 }
 
 // A metadata merge that changes the state on every request.
@@ -88,12 +76,7 @@ func BenchmarkPatchMetadataMergeParallel(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
-			req := httptest.NewRequest(http.MethodPatch, "/v1/customers/"+benchCustomer,
-				bytes.NewReader([]byte(`{"metadata":{"bench_seq":"`+strconv.Itoa(i)+`"}}`)))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Api-Key", benchKey)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
+			rec := mocktest.ServeDirect(h, benchRequest([]byte(`{"metadata":{"bench_seq":"`+strconv.Itoa(i)+`"}}`)))
 			if rec.Code != http.StatusOK {
 				b.Errorf("status %d: %s", rec.Code, rec.Body)
 				return

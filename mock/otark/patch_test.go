@@ -60,7 +60,7 @@ func TestMetadataNullRemovesKeyAndEmptyKeepsAll(t *testing.T) {
 
 func TestTimestampsAreUTCWholeSeconds(t *testing.T) {
 	e := newEnv(t, 0)
-	e.clock.advance(987654321) // 0.987654321 s past the minute: must not show
+	e.clock.Advance(987654321) // 0.987654321 s past the minute: must not show
 	c := e.patch(custPending, keyWrite, `{"status":"active"}`).customer(t)
 	if c.ActivatedAt == nil || *c.ActivatedAt != "2026-05-04T12:00:00Z" {
 		t.Errorf("activated_at = %v, want 2026-05-04T12:00:00Z", deref(c.ActivatedAt))
@@ -77,7 +77,7 @@ func TestAuth(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := e.patch(custSeed, key, `{"status":"deactivated"}`)
 			wantProblem(t, r, 401, "invalid_api_key", "Invalid API Key", "/v1/customers/"+custSeed)
-			if r.header.Get("X-RateLimit-Limit") != "" {
+			if r.Header.Get("X-RateLimit-Limit") != "" {
 				t.Errorf("an unknown key got rate-limit headers")
 			}
 		})
@@ -110,8 +110,8 @@ func TestMethodNotAllowedBeforeAuth(t *testing.T) {
 	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodHead} {
 		t.Run(m, func(t *testing.T) {
 			r := e.do(m, "/v1/customers/"+custSeed, nil, nil)
-			if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, PATCH" {
-				t.Fatalf("%s: status %d Allow %q, want 405 GET, PATCH", m, r.status, r.header.Get("Allow"))
+			if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != "GET, PATCH" {
+				t.Fatalf("%s: status %d Allow %q, want 405 GET, PATCH", m, r.Status, r.Header.Get("Allow"))
 			}
 			if m == http.MethodHead {
 				return // no body to read
@@ -211,12 +211,12 @@ func TestValidationErrors(t *testing.T) {
 				t.Errorf("errors = %+v\nwant     %+v", p.Errors, tc.want)
 			}
 			var raw struct{ Errors []map[string]any }
-			if err := json.Unmarshal(r.body, &raw); err != nil || len(raw.Errors) != len(tc.want) {
-				t.Fatalf("errors[] of %s: %v", r.body, err)
+			if err := json.Unmarshal(r.Body, &raw); err != nil || len(raw.Errors) != len(tc.want) {
+				t.Fatalf("errors[] of %s: %v", r.Body, err)
 			}
 			for i, w := range tc.want {
 				if _, has := raw.Errors[i]["field"]; has != (w.Field != nil) {
-					t.Errorf("errors[%d] has field: %v, want %v: %s", i, has, w.Field != nil, r.body)
+					t.Errorf("errors[%d] has field: %v, want %v: %s", i, has, w.Field != nil, r.Body)
 				}
 			}
 			e.unchanged(before)
@@ -234,8 +234,8 @@ func TestLoneSurrogateEchoed(t *testing.T) {
 		`"message":"Invalid enum value. Expected 'pending' | 'active' | 'deactivated', received '\ud800'"`,
 		`"field":"\udc00x"`, `"message":"Unrecognized key(s) in object: '\udc00x'"`,
 	} {
-		if !strings.Contains(string(r.body), want) {
-			t.Errorf("answer lacks %s: %s", want, r.body)
+		if !strings.Contains(string(r.Body), want) {
+			t.Errorf("answer lacks %s: %s", want, r.Body)
 		}
 	}
 }
@@ -287,12 +287,12 @@ func TestBodyErrors(t *testing.T) {
 		})
 	}
 	// Exactly 1 MiB is still read; it is valid JSON with a metadata value.
-	if r := send("application/json", bigBody(maxBodyBytes)); r.status != http.StatusOK {
-		t.Errorf("a body of exactly 1 MiB: status %d", r.status)
+	if r := send("application/json", bigBody(maxBodyBytes)); r.Status != http.StatusOK {
+		t.Errorf("a body of exactly 1 MiB: status %d", r.Status)
 	}
 	for _, ct := range []string{"application/json; charset=utf-8", "Application/JSON"} {
-		if r := send(ct, []byte(`{"metadata":{"ct":"ok"}}`)); r.status != http.StatusOK {
-			t.Errorf("Content-Type %q: status %d: %s", ct, r.status, r.body)
+		if r := send(ct, []byte(`{"metadata":{"ct":"ok"}}`)); r.Status != http.StatusOK {
+			t.Errorf("Content-Type %q: status %d: %s", ct, r.Status, r.Body)
 		}
 	}
 }
@@ -316,7 +316,7 @@ func TestStatusMoves(t *testing.T) {
 		t.Errorf("pending without balance group -> active: %s", c.Status)
 	}
 	// active -> deactivated keeps activated_at.
-	e.clock.advance(3600e9)
+	e.clock.Advance(3600e9)
 	if c := e.patch(custPending, keyWrite, `{"status":"deactivated"}`).customer(t); c.Status != "deactivated" || deref(c.ActivatedAt) != stamp {
 		t.Errorf("active->deactivated: %s activated_at %s, want kept %s", c.Status, deref(c.ActivatedAt), stamp)
 	}

@@ -19,7 +19,7 @@ func (e *env) prefer(method, path, prefer, body string) response {
 
 func wantRefused(t *testing.T, r response, mentions ...string) {
 	t.Helper()
-	mocktest.WantRefused(t, r.status, r.body, mentions...)
+	mocktest.WantRefused(t, r.Status, r.Body, mentions...)
 }
 
 func TestPreferCodeAnswersTheSpecsProblemAndChangesNothing(t *testing.T) {
@@ -61,7 +61,7 @@ func TestPreferCodeOnTheReads(t *testing.T) {
 	wantProblem(t, e.prefer(http.MethodGet, path, "code=404", ""), 404, "customer_not_found", "Customer Not Found", path)
 	r := e.prefer(http.MethodGet, "/v1/customers", "code=429", "")
 	wantProblem(t, r, 429, "rate_limit_exceeded", "Rate Limit Exceeded", "/v1/customers")
-	if r.header.Get("Retry-After") == "" {
+	if r.Header.Get("Retry-After") == "" {
 		t.Error("forced 429 without Retry-After")
 	}
 	wantProblem(t, e.prefer(http.MethodGet, "/v1/customers", "code=400", ""), 400, "validation", "Validation Failed", "/v1/customers")
@@ -118,16 +118,16 @@ func TestForcedAnswersDoNotCountAgainstTheRateLimit(t *testing.T) {
 	e := newEnv(t, 1)
 	e.prefer(http.MethodPatch, "/v1/customers/"+custSeed, "code=409", `{}`)
 	e.prefer(http.MethodGet, "/v1/customers", "example=empty", "")
-	if r := e.patch(custSeed, keyWrite, `{}`); r.status != 200 || r.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Errorf("first real request after forced ones: %d remaining %q", r.status, r.header.Get("X-RateLimit-Remaining"))
+	if r := e.patch(custSeed, keyWrite, `{}`); r.Status != 200 || r.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Errorf("first real request after forced ones: %d remaining %q", r.Status, r.Header.Get("X-RateLimit-Remaining"))
 	}
 }
 
 func TestAFaultWinsOverAForcedCode(t *testing.T) {
 	e := newEnv(t, 0)
 	r := e.send(http.MethodPatch, "/v1/customers/"+custSeed, map[string]string{"Prefer": "code=404, fault=503"}, nil)
-	if r.status != 503 || r.header.Get("Retry-After") == "" {
-		t.Errorf("code=404, fault=503: %d %s", r.status, r.body)
+	if r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		t.Errorf("code=404, fault=503: %d %s", r.Status, r.Body)
 	}
 }
 
@@ -142,8 +142,8 @@ func TestForcedAnswersNameTheirRuleInTheJournal(t *testing.T) {
 			Rule string `json:"rule"`
 		} `json:"requests"`
 	}
-	if err := json.Unmarshal(r.body, &journal); err != nil {
-		t.Fatalf("journal %d %s: %v", r.status, r.body, err)
+	if err := json.Unmarshal(r.Body, &journal); err != nil {
+		t.Fatalf("journal %d %s: %v", r.Status, r.Body, err)
 	}
 	var rules []string
 	for _, en := range journal.Requests {

@@ -25,15 +25,15 @@ type listJSON struct {
 
 func (r response) list(t testing.TB) listJSON {
 	t.Helper()
-	if r.status != http.StatusOK {
-		t.Fatalf("status %d, want 200: %s", r.status, r.body)
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", r.Status, r.Body)
 	}
 	var l listJSON
-	if err := json.Unmarshal(r.body, &l); err != nil {
-		t.Fatalf("list body %s: %v", r.body, err)
+	if err := json.Unmarshal(r.Body, &l); err != nil {
+		t.Fatalf("list body %s: %v", r.Body, err)
 	}
 	if l.Pagination.Limit == nil || l.Pagination.HasMore == nil {
-		t.Fatalf("list without pagination.limit or has_more: %s", r.body)
+		t.Fatalf("list without pagination.limit or has_more: %s", r.Body)
 	}
 	return l
 }
@@ -74,10 +74,10 @@ func TestGetAnswersWhatTheLastPatchReturned(t *testing.T) {
 	want := patched.customer(t)
 	for _, key := range []string{keyWrite, keyReadOnly} {
 		r := e.get("/v1/customers/"+custPending, key)
-		if got := r.customer(t); !jsonEqual(t, r.body, patched.body) {
+		if got := r.customer(t); !jsonEqual(t, r.Body, patched.Body) {
 			t.Errorf("GET with %s = %+v, want the last PATCH's %+v", key, got, want)
 		}
-		if r.header.Get("X-RateLimit-Limit") == "" || r.header.Get("X-RateLimit-Remaining") == "" {
+		if r.Header.Get("X-RateLimit-Limit") == "" || r.Header.Get("X-RateLimit-Remaining") == "" {
 			t.Errorf("GET with %s lacks the rate-limit headers", key)
 		}
 	}
@@ -113,7 +113,7 @@ func TestReadsNeedTheReadScope(t *testing.T) {
 		if want := "Missing scope: customers:read. Please create a new API key with the required scopes."; p.Detail != want {
 			t.Errorf("%s detail = %q, want %q", path, p.Detail, want)
 		}
-		if r.header.Get("X-RateLimit-Remaining") == "" {
+		if r.Header.Get("X-RateLimit-Remaining") == "" {
 			t.Errorf("%s: a 403 of a known key lacks the rate-limit headers", path)
 		}
 		wantProblem(t, e.get(path, ""), 401, "invalid_api_key", "Invalid API Key", path)
@@ -298,13 +298,13 @@ func TestReadsCountAgainstTheRateLimit(t *testing.T) {
 	e.get("/v1/customers", keyWrite).list(t)
 	e.get("/v1/customers/"+custSeed, keyWrite).customer(t)
 	r := e.patch(custSeed, keyWrite, `{}`)
-	if r.status != 200 || r.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Fatalf("third request: %d remaining %q, want 200 and 0", r.status, r.header.Get("X-RateLimit-Remaining"))
+	if r.Status != 200 || r.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("third request: %d remaining %q, want 200 and 0", r.Status, r.Header.Get("X-RateLimit-Remaining"))
 	}
 	for _, path := range []string{"/v1/customers", "/v1/customers/" + custSeed} {
 		r := e.get(path, keyWrite)
 		wantProblem(t, r, 429, "rate_limit_exceeded", "Rate Limit Exceeded", path)
-		if r.header.Get("Retry-After") == "" {
+		if r.Header.Get("Retry-After") == "" {
 			t.Errorf("%s: a 429 without Retry-After", path)
 		}
 	}
@@ -322,8 +322,8 @@ func TestListPathAllowsOnlyGET(t *testing.T) {
 	e := newEnv(t, 0)
 	for _, m := range []string{http.MethodPatch, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		r := e.do(m, "/v1/customers", map[string]string{"X-Api-Key": keyWrite, "Content-Type": "application/json"}, []byte(`{}`))
-		if r.header.Get("Allow") != http.MethodGet {
-			t.Errorf("%s: Allow = %q, want GET", m, r.header.Get("Allow"))
+		if r.Header.Get("Allow") != http.MethodGet {
+			t.Errorf("%s: Allow = %q, want GET", m, r.Header.Get("Allow"))
 		}
 		wantProblem(t, r, 405, "method_not_allowed", "Method Not Allowed", "/v1/customers")
 	}

@@ -23,7 +23,7 @@ func TestUnmatchedCustomerPathsAreCustomerNotFound(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			r := e.do(http.MethodPatch, path, h, []byte(`{"metadata":{"region":"BY"}}`))
 			wantProblem(t, r, 404, "customer_not_found", "Customer Not Found", path)
-			if r.header.Get("X-RateLimit-Limit") == "" {
+			if r.Header.Get("X-RateLimit-Limit") == "" {
 				t.Error("a 404 of a known key lacks the rate-limit headers")
 			}
 			e.unchanged(before)
@@ -36,8 +36,8 @@ func TestUnmatchedCustomerPathsCheckInOrder(t *testing.T) {
 	for _, path := range unmatchedCustomerPaths {
 		t.Run(path, func(t *testing.T) {
 			r := e.do(http.MethodDelete, path, map[string]string{"X-Api-Key": keyWrite}, nil)
-			if r.header.Get("Allow") != "GET, PATCH" {
-				t.Errorf("405 Allow = %q, want GET, PATCH", r.header.Get("Allow"))
+			if r.Header.Get("Allow") != "GET, PATCH" {
+				t.Errorf("405 Allow = %q, want GET, PATCH", r.Header.Get("Allow"))
 			}
 			wantProblem(t, r, 405, "method_not_allowed", "Method Not Allowed", path)
 

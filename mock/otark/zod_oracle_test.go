@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -38,7 +37,7 @@ func TestErrorsAgreeWithZod(t *testing.T) {
 	verdicts := runOracle(t, prefix, bodies)
 	e := newEnv(t, 1<<30)
 	for i, b := range bodies {
-		got, status := sendRaw(t, e.url, b.text)
+		got, status := sendRaw(t, e, b.text)
 		want := verdicts[i]
 		if want.InvalidJSON {
 			t.Fatalf("generated body %d is not JSON for JSON.parse: %s", i, b.text)
@@ -145,25 +144,16 @@ func entries(v any) []oracleEntry {
 
 // sendRaw PATCHes text to a foreign customer (a valid body then ends in a
 // 404 and changes nothing) and returns errors[] of a validation problem.
-func sendRaw(t *testing.T, url, text string) ([]oracleEntry, int) {
+func sendRaw(t *testing.T, e *env, text string) ([]oracleEntry, int) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPatch, url+"/v1/customers/"+custForeign, strings.NewReader(text))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Api-Key", keyWrite)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := e.For(t).send(http.MethodPatch, "/v1/customers/"+custForeign,
+		map[string]string{"Content-Type": "application/json", "X-Api-Key": keyWrite}, []byte(text))
+	body := r.Body
 	p := decodeLoss(t, body).(map[string]any)
 	if p["type"] != problemTypeBase+"validation" {
-		return nil, resp.StatusCode
+		return nil, r.Status
 	}
-	return entries(p["errors"]), resp.StatusCode
+	return entries(p["errors"]), r.Status
 }
 
 // genBody is a generated body and the body-order rank of each key the

@@ -24,8 +24,8 @@ func TestPutReplacesTheContract(t *testing.T) {
 		"energy_price_includes_external_components": null
 	}`)
 	list := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
-	if !strings.Contains(string(list.body), `"meter_id":"DE-NEW-1"`) || strings.Contains(string(list.body), "unknown_field") {
-		t.Fatalf("list after PUT: %s", list.body)
+	if !strings.Contains(string(list.Body), `"meter_id":"DE-NEW-1"`) || strings.Contains(string(list.Body), "unknown_field") {
+		t.Fatalf("list after PUT: %s", list.Body)
 	}
 }
 
@@ -116,8 +116,8 @@ func TestCurrencyRules(t *testing.T) {
 		"currency without any context": `{"currency_energy_price":"NOK"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := h.do(http.MethodPut, path, tokenA, body); got.status != 200 {
-				t.Fatalf("status %d: %s", got.status, got.body)
+			if got := h.do(http.MethodPut, path, tokenA, body); got.Status != 200 {
+				t.Fatalf("status %d: %s", got.Status, got.Body)
 			}
 		})
 	}
@@ -163,25 +163,25 @@ func TestFailedRequestsChangeNothing(t *testing.T) {
 	h.do(http.MethodPut, contractURL(orgA, userA1, contractA1), tokenA, `{"meter_id":"CHANGED","supplier":5}`)
 	h.do(http.MethodPost, contractsURL(orgA, userA1), tokenA, `{"building_id":"`+buildingA3+`"}`)
 	after := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
-	if string(before.body) != string(after.body) {
-		t.Fatalf("state changed:\n%s\n%s", before.body, after.body)
+	if string(before.Body) != string(after.Body) {
+		t.Fatalf("state changed:\n%s\n%s", before.Body, after.Body)
 	}
 }
 
 func TestListAndCreate(t *testing.T) {
 	h := newHarness(t, Options{})
 	list := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
-	if list.status != 200 {
-		t.Fatalf("list: %d %s", list.status, list.body)
+	if list.Status != 200 {
+		t.Fatalf("list: %d %s", list.Status, list.Body)
 	}
 	items, ok := list.json(t).([]any)
 	if !ok || len(items) != 2 || field(t, items[0], "id") != contractA1 || field(t, items[1], "id") != contractA2 {
-		t.Fatalf("list is not the user's two contracts as a bare array: %s", list.body)
+		t.Fatalf("list is not the user's two contracts as a bare array: %s", list.Body)
 	}
 
 	created := h.do(http.MethodPost, contractsURL(orgA, userA1), tokenA, `{"energy_contract_type":"yearly","building_id":"`+buildingA2+`","supplier":"Nordstrom"}`)
-	if created.status != 200 {
-		t.Fatalf("create: %d %s", created.status, created.body)
+	if created.Status != 200 {
+		t.Fatalf("create: %d %s", created.Status, created.Body)
 	}
 	c := created.json(t)
 	id, _ := field(t, c, "id").(string)
@@ -189,15 +189,15 @@ func TestListAndCreate(t *testing.T) {
 		t.Fatalf("new id %q is not a fresh lower-case UUID", id)
 	}
 	if field(t, c, "building") != buildingA2 || field(t, c, "supplier") != "Nordstrom" || field(t, c, "meter_id") != nil {
-		t.Fatalf("created: %s", created.body)
+		t.Fatalf("created: %s", created.Body)
 	}
 	list = h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
 	if items, _ := list.json(t).([]any); len(items) != 3 || field(t, items[2], "id") != id {
-		t.Fatalf("list after create: %s", list.body)
+		t.Fatalf("list after create: %s", list.Body)
 	}
 	// The new contract can be replaced like any other.
-	if got := h.do(http.MethodPut, contractURL(orgA, userA1, id), tokenA, `{"meter_id":"N-1"}`); got.status != 200 {
-		t.Fatalf("PUT on created contract: %d %s", got.status, got.body)
+	if got := h.do(http.MethodPut, contractURL(orgA, userA1, id), tokenA, `{"meter_id":"N-1"}`); got.Status != 200 {
+		t.Fatalf("PUT on created contract: %d %s", got.Status, got.Body)
 	}
 
 	mustJSON(t, h.do(http.MethodGet, contractsURL(orgB, userB1), tokenA, ""), 403, `{"detail":"Forbidden"}`)
@@ -219,8 +219,8 @@ func TestOtherMethodsAre405(t *testing.T) {
 		{http.MethodGet, "/oauth2/token/", "POST, OPTIONS", ""},
 	} {
 		got := h.do(tc.method, tc.path, "", "")
-		if got.status != 405 || got.header.Get("Allow") != tc.allow || string(got.body) != tc.body {
-			t.Errorf("%s %s: %d Allow=%q %q", tc.method, tc.path, got.status, got.header.Get("Allow"), got.body)
+		if got.Status != 405 || got.Header.Get("Allow") != tc.allow || string(got.Body) != tc.body {
+			t.Errorf("%s %s: %d Allow=%q %q", tc.method, tc.path, got.Status, got.Header.Get("Allow"), got.Body)
 		}
 	}
 }
@@ -234,16 +234,16 @@ func TestAdminResetRestoresFixturesAndForgetsTokens(t *testing.T) {
 	h.do(http.MethodPost, contractsURL(orgA, userA1), token, `{}`)
 
 	state := h.do(http.MethodGet, "/__admin/state", "", "")
-	if !strings.Contains(string(state.body), `"CHANGED"`) || !strings.Contains(string(state.body), `"issued_tokens": 1`) {
-		t.Fatalf("state before reset: %s", state.body)
+	if !strings.Contains(string(state.Body), `"CHANGED"`) || !strings.Contains(string(state.Body), `"issued_tokens": 1`) {
+		t.Fatalf("state before reset: %s", state.Body)
 	}
-	if got := h.do(http.MethodPost, "/__admin/reset", "", ""); got.status != http.StatusNoContent {
-		t.Fatalf("reset: %d", got.status)
+	if got := h.do(http.MethodPost, "/__admin/reset", "", ""); got.Status != http.StatusNoContent {
+		t.Fatalf("reset: %d", got.Status)
 	}
 	mustJSON(t, h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""), 401, `{"detail":"Unauthorized"}`)
 	after := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
-	if string(after.body) != string(original.body) {
-		t.Fatalf("after reset:\n%s\nwant\n%s", after.body, original.body)
+	if string(after.Body) != string(original.Body) {
+		t.Fatalf("after reset:\n%s\nwant\n%s", after.Body, original.Body)
 	}
 }
 
@@ -263,22 +263,22 @@ func TestConcurrentClients(t *testing.T) {
 				MeterID     string `json:"meter_id"`
 			}
 			issued := h.tokenRequest(`{"grant_type":"client_credentials"}`, "application/json", "Authorization", basic(clientA, secretA))
-			_ = json.Unmarshal(issued.body, &v)
+			_ = json.Unmarshal(issued.Body, &v)
 			token := v.AccessToken
 			created := h.do(http.MethodPost, contractsURL(orgA, userA1), token, `{}`)
-			_ = json.Unmarshal(created.body, &v)
+			_ = json.Unmarshal(created.Body, &v)
 			id := v.ID
-			if created.status != 200 {
-				errs <- fmt.Sprintf("worker %d create: %d %s", w, created.status, created.body)
+			if created.Status != 200 {
+				errs <- fmt.Sprintf("worker %d create: %d %s", w, created.Status, created.Body)
 				return
 			}
 			for r := range rounds {
 				meter := fmt.Sprintf("W%d-R%d", w, r)
 				got := h.do(http.MethodPut, contractURL(orgA, userA1, id), token, `{"meter_id":"`+meter+`"}`)
 				v.MeterID = ""
-				_ = json.Unmarshal(got.body, &v)
-				if got.status != 200 || v.MeterID != meter {
-					errs <- fmt.Sprintf("worker %d round %d: %d %s", w, r, got.status, got.body)
+				_ = json.Unmarshal(got.Body, &v)
+				if got.Status != 200 || v.MeterID != meter {
+					errs <- fmt.Sprintf("worker %d round %d: %d %s", w, r, got.Status, got.Body)
 				}
 				h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
 				h.do(http.MethodGet, "/__admin/state", "", "")

@@ -3,18 +3,15 @@ package podero
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/pb33f/libopenapi-validator/config"
 
 	"github.com/gridtwin/gridtwin/fixtures"
-	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -46,44 +43,12 @@ func contractsURL(org, user string) string {
 	return "/api/partners/v2.0/org/" + org + "/users/" + user + "/energy-contracts"
 }
 
-var (
-	specOnce sync.Once
-	specDoc  *specs.Document
-	specErr  error
-)
-
-// responseSpec is the one validator every test answer is checked with.
-func responseSpec(t *testing.T) *specs.Document {
-	specOnce.Do(func() {
-		specDoc, specErr = specs.Load(specs.Podero, config.WithFormatAssertions(), config.WithoutSecurityValidation())
-	})
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	return specDoc
-}
-
-// clock is a settable time source for token lifetimes.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// podero is the one document every test answer is checked with.
+var poderoSpec = mocktest.LoadSpec(specs.Podero, config.WithFormatAssertions(), config.WithoutSecurityValidation())
 
 type harness struct {
 	t   *testing.T
-	srv *httptest.Server
+	srv *mocktest.Server
 }
 
 func newHarness(t *testing.T, opts Options) *harness {
@@ -92,38 +57,39 @@ func newHarness(t *testing.T, opts Options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(api))
-	t.Cleanup(srv.Close)
-	// Tests see every answer as sent, redirects included.
-	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	srv := mocktest.Start(t, api)
+	srv.Check = checkAgainstSpec
 	return &harness{t: t, srv: srv}
 }
 
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
+type answer struct{ mocktest.Answer }
 
 func (a answer) json(t *testing.T) any {
 	t.Helper()
-	var v any
-	if err := json.Unmarshal(a.body, &v); err != nil {
-		t.Fatalf("answer is not JSON: %v: %s", err, a.body)
-	}
-	return v
+	return mocktest.Decode[any](t, a.Answer, "JSON")
 }
 
-// do sends one request and checks the answer against specs/podero.yaml
-// (every status except 405, which the spec does not describe, being
-// Django's rather than the API's; the admin API is the mock's own).
+// request is a JSON body (when there is one) with a bearer token (when
+// there is one); header's name, value pairs come last and win.
+func request(method, path, token, body string, header []string) mocktest.Request {
+	r := mocktest.Request{Method: method, Path: path, Header: http.Header{}}
+	if body != "" {
+		r.Body = []byte(body)
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range mocktest.Header(header...) {
+		r.Header[k] = v
+	}
+	return r
+}
+
+// do sends one request and checks the answer against specs/podero.yaml.
 func (h *harness) do(method, path, token, body string, header ...string) answer {
 	h.t.Helper()
-	resp, got := h.send(method, path, token, body, header...)
-	if resp.StatusCode != http.StatusMethodNotAllowed && !strings.HasPrefix(path, "/__admin/") {
-		checkAgainstSpec(h.t, method, path, body, header, resp, got)
-	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: got}
+	return answer{h.srv.Do(request(method, path, token, body, header))}
 }
 
 // doUnrouted sends a request for a path that none of the API's routes
@@ -131,65 +97,30 @@ func (h *harness) do(method, path, token, body string, header ...string) answer 
 // so the answer is not checked against the spec; tests check it whole.
 func (h *harness) doUnrouted(method, path, token, body string, header ...string) answer {
 	h.t.Helper()
-	resp, got := h.send(method, path, token, body, header...)
-	return answer{status: resp.StatusCode, header: resp.Header, body: got}
+	return answer{h.srv.Send(request(method, path, token, body, header))}
 }
 
-func (h *harness) send(method, path, token, body string, header ...string) (*http.Response, []byte) {
-	h.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
+// checkAgainstSpec checks every status but 405, which the spec does not
+// describe, being Django's rather than the API's; the admin API is the
+// mock's own.
+func checkAgainstSpec(t testing.TB, r mocktest.Request, a mocktest.Answer) {
+	t.Helper()
+	if a.Status == http.StatusMethodNotAllowed || strings.HasPrefix(r.Path, "/__admin/") {
+		return
 	}
-	req, err := http.NewRequest(method, h.srv.URL+path, rd)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if body != "" {
+	req := httptest.NewRequest(r.Method, "https://api.example.com"+r.Path, bytes.NewReader(r.Body))
+	req.Header = r.Header.Clone()
+	if req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := h.srv.Client().Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return resp, got
-}
-
-func checkAgainstSpec(t *testing.T, method, path, body string, header []string, resp *http.Response, got []byte) {
-	t.Helper()
-	req := httptest.NewRequest(method, "https://api.example.com"+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(got))
-	if ok, errs := responseSpec(t).Validator.ValidateHttpResponse(req, resp); !ok {
-		for _, e := range errs {
-			t.Errorf("%s %s answered %d against specs/podero.yaml: %s (%s)", method, path, resp.StatusCode, e.Message, e.Reason)
-			for _, s := range e.SchemaValidationErrors {
-				t.Errorf("  %s: %s", s.FieldPath, s.Reason)
-			}
-		}
-		t.Logf("body: %s", got)
-	}
+	poderoSpec.CheckAs(t, req, a.Status, a)
 }
 
 // mustJSON compares an answer with the expected JSON, ignoring formatting.
 func mustJSON(t *testing.T, got answer, status int, want string) {
 	t.Helper()
-	if got.status != status {
-		t.Fatalf("status %d, want %d; body %s", got.status, status, got.body)
+	if got.Status != status {
+		t.Fatalf("status %d, want %d; body %s", got.Status, status, got.Body)
 	}
 	var w any
 	if err := json.Unmarshal([]byte(want), &w); err != nil {

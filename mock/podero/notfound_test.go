@@ -22,29 +22,29 @@ func TestUnknownPathsGetDjangosNotFoundPage(t *testing.T) {
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			got := h.doUnrouted(tc.method, tc.path, tokenA, `{"meter_id":"NEVER"}`)
-			if got.status != http.StatusNotFound || got.header.Get("Content-Type") != "text/html; charset=utf-8" {
-				t.Fatalf("status %d, Content-Type %q: %s", got.status, got.header.Get("Content-Type"), got.body)
+			if got.Status != http.StatusNotFound || got.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+				t.Fatalf("status %d, Content-Type %q: %s", got.Status, got.Header.Get("Content-Type"), got.Body)
 			}
-			if string(got.body) != djangoNotFoundPage || !strings.Contains(string(got.body), "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>") {
-				t.Errorf("body %q", got.body)
+			if string(got.Body) != djangoNotFoundPage || !strings.Contains(string(got.Body), "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>") {
+				t.Errorf("body %q", got.Body)
 			}
 		})
 	}
-	if after := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, ""); string(after.body) != string(before.body) {
-		t.Errorf("a request to an unknown path changed the contracts:\n%s\n%s", before.body, after.body)
+	if after := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, ""); string(after.Body) != string(before.Body) {
+		t.Errorf("a request to an unknown path changed the contracts:\n%s\n%s", before.Body, after.Body)
 	}
 }
 
 func TestTokenPathWithoutSlashRedirectsLikeAppendSlash(t *testing.T) {
 	h := newHarness(t, Options{})
 	got := h.doUnrouted(http.MethodPost, "/oauth2/token?x=1", "", `{"grant_type":"client_credentials"}`, "Authorization", basic(clientA, secretA))
-	if got.status != http.StatusMovedPermanently || got.header.Get("Location") != "/oauth2/token/?x=1" || len(got.body) != 0 {
-		t.Fatalf("status %d, Location %q, body %q", got.status, got.header.Get("Location"), got.body)
+	if got.Status != http.StatusMovedPermanently || got.Header.Get("Location") != "/oauth2/token/?x=1" || len(got.Body) != 0 {
+		t.Fatalf("status %d, Location %q, body %q", got.Status, got.Header.Get("Location"), got.Body)
 	}
 	// The contract paths end without a slash, so a slash is never what
 	// they miss: only Django's 404 page.
-	if got := h.doUnrouted(http.MethodPut, "/api/partners/v2.0/org/"+orgA+"/users/"+userA1+"/energy-contract", tokenA, `{}`); got.status != http.StatusNotFound {
-		t.Errorf("near-miss contract path: status %d", got.status)
+	if got := h.doUnrouted(http.MethodPut, "/api/partners/v2.0/org/"+orgA+"/users/"+userA1+"/energy-contract", tokenA, `{}`); got.Status != http.StatusNotFound {
+		t.Errorf("near-miss contract path: status %d", got.Status)
 	}
 }
 
@@ -52,7 +52,7 @@ func TestOtherPrefixesAreNotCaught(t *testing.T) {
 	h := newHarness(t, Options{})
 	// Not Podero's: the shared router's own 404, whatever it is, must not
 	// be Django's page.
-	if got := h.doUnrouted(http.MethodGet, "/api/other", "", ""); string(got.body) == djangoNotFoundPage {
+	if got := h.doUnrouted(http.MethodGet, "/api/other", "", ""); string(got.Body) == djangoNotFoundPage {
 		t.Errorf("/api/other answered with Django's page")
 	}
 }

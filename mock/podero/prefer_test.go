@@ -10,16 +10,12 @@ import (
 
 func (h *harness) adminState() string {
 	h.t.Helper()
-	a := h.do(http.MethodGet, "/__admin/state", "", "")
-	if a.status != http.StatusOK {
-		h.t.Fatalf("admin state: %d", a.status)
-	}
-	return string(a.body)
+	return h.srv.State("podero")
 }
 
 func wantRefused(t *testing.T, a answer, mentions ...string) {
 	t.Helper()
-	mocktest.WantRefused(t, a.status, a.body, mentions...)
+	mocktest.WantRefused(t, a.Status, a.Body, mentions...)
 }
 
 // A PUT that would change the contract if it ran.
@@ -39,8 +35,8 @@ func TestPreferCodeAnswersDjangoNinjasBodiesAndChangesNothing(t *testing.T) {
 		mustJSON(t, h.do(http.MethodPut, path, tokenA, changingBody, "Prefer", "code="+itoa(code)), code, want)
 	}
 	ok := h.do(http.MethodPut, path, tokenA, changingBody, "Prefer", "code=200")
-	if ok.status != 200 || field(t, ok.json(t), "id") == nil {
-		t.Errorf("forced 200: %d %s", ok.status, ok.body)
+	if ok.Status != 200 || field(t, ok.json(t), "id") == nil {
+		t.Errorf("forced 200: %d %s", ok.Status, ok.Body)
 	}
 	mustJSON(t, h.do(http.MethodGet, contractsURL(orgA, userA1), "", "", "Prefer", "code=403"), 403, `{"detail":"Forbidden"}`)
 	if after := h.adminState(); after != before {
@@ -57,7 +53,7 @@ func TestPreferCodeOnTheTokenEndpoint(t *testing.T) {
 	h := newHarness(t, Options{})
 	a := h.do(http.MethodPost, "/oauth2/token/", "", `{"grant_type":"client_credentials"}`, "Prefer", "code=401")
 	mustJSON(t, a, 401, `{"error":"invalid_client"}`)
-	if a.header.Get("WWW-Authenticate") == "" {
+	if a.Header.Get("WWW-Authenticate") == "" {
 		t.Error("forced 401 of the token endpoint without WWW-Authenticate")
 	}
 	mustJSON(t, h.do(http.MethodPost, "/oauth2/token/", "", `{}`, "Prefer", "code=400"), 400, `{"error":"unsupported_grant_type"}`)

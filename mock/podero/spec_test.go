@@ -11,7 +11,7 @@ import (
 
 // The seed's own example request must pass the spec as the mock loads it.
 func TestSpecAcceptsTheSeedExample(t *testing.T) {
-	doc := responseSpec(t)
+	doc := poderoSpec.Doc(t)
 	const seed = `{
   "energy_contract_type": "spot_hourly",
   "energy_prices": [],

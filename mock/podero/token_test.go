@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 func basic(id, secret string) string {
@@ -29,8 +31,8 @@ func TestTokenIssuedForEveryClientAuthAndBodyFormat(t *testing.T) {
 	}
 	for name, got := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got.status != http.StatusOK {
-				t.Fatalf("status %d: %s", got.status, got.body)
+			if got.Status != http.StatusOK {
+				t.Fatalf("status %d: %s", got.Status, got.Body)
 			}
 			v := got.json(t)
 			token, _ := field(t, v, "access_token").(string)
@@ -38,14 +40,14 @@ func TestTokenIssuedForEveryClientAuthAndBodyFormat(t *testing.T) {
 				t.Errorf("access_token %q: want 30 characters", token)
 			}
 			if field(t, v, "expires_in") != 36000.0 || field(t, v, "token_type") != "Bearer" || field(t, v, "scope") != "read write" {
-				t.Errorf("answer %s", got.body)
+				t.Errorf("answer %s", got.Body)
 			}
-			if got.header.Get("Cache-Control") != "no-store" {
-				t.Errorf("Cache-Control %q", got.header.Get("Cache-Control"))
+			if got.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("Cache-Control %q", got.Header.Get("Cache-Control"))
 			}
 			// The token acts for its client's organization, and only that.
-			if a := h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""); a.status != http.StatusOK {
-				t.Errorf("GET with the issued token: %d %s", a.status, a.body)
+			if a := h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""); a.Status != http.StatusOK {
+				t.Errorf("GET with the issued token: %d %s", a.Status, a.Body)
 			}
 			mustJSON(t, h.do(http.MethodGet, contractsURL(orgB, userB1), token, ""), 403, `{"detail":"Forbidden"}`)
 		})
@@ -76,28 +78,28 @@ func TestTokenErrors(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			mustJSON(t, tc.got, tc.status, tc.want)
-			if tc.status == 401 && tc.got.header.Get("WWW-Authenticate") != `Bearer error="invalid_client"` {
-				t.Errorf("WWW-Authenticate %q", tc.got.header.Get("WWW-Authenticate"))
+			if tc.status == 401 && tc.got.Header.Get("WWW-Authenticate") != `Bearer error="invalid_client"` {
+				t.Errorf("WWW-Authenticate %q", tc.got.Header.Get("WWW-Authenticate"))
 			}
 		})
 	}
 }
 
 func TestTokenLivesFor36000Seconds(t *testing.T) {
-	c := &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	c := mocktest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	h := newHarness(t, Options{Now: c.Now})
 	got := h.tokenRequest(`{"grant_type":"client_credentials"}`, "application/json", "Authorization", basic(clientA, secretA))
 	token, _ := field(t, got.json(t), "access_token").(string)
 
-	c.advance(36000*time.Second - time.Second)
-	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""); a.status != http.StatusOK {
-		t.Fatalf("a second before expiry: %d", a.status)
+	c.Advance(36000*time.Second - time.Second)
+	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""); a.Status != http.StatusOK {
+		t.Fatalf("a second before expiry: %d", a.Status)
 	}
-	c.advance(time.Second)
+	c.Advance(time.Second)
 	mustJSON(t, h.do(http.MethodGet, contractsURL(orgA, userA1), token, ""), 401, `{"detail":"Unauthorized"}`)
 	// Static fixture tokens do not expire.
-	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, ""); a.status != http.StatusOK {
-		t.Fatalf("static token after 10 h: %d", a.status)
+	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, ""); a.Status != http.StatusOK {
+		t.Fatalf("static token after 10 h: %d", a.Status)
 	}
 }
 
@@ -117,8 +119,8 @@ func TestBearerTokenRequired(t *testing.T) {
 		})
 	}
 	// The scheme is case-insensitive, as in django-ninja's HttpBearer.
-	if a := h.do(http.MethodPut, path, "", body, "Authorization", "bearer "+tokenA); a.status != http.StatusOK {
-		t.Fatalf("lower-case scheme: %d %s", a.status, a.body)
+	if a := h.do(http.MethodPut, path, "", body, "Authorization", "bearer "+tokenA); a.Status != http.StatusOK {
+		t.Fatalf("lower-case scheme: %d %s", a.Status, a.Body)
 	}
 }
 
@@ -130,14 +132,14 @@ func (h *harness) issuedTokens() int {
 			IssuedTokens int `json:"issued_tokens"`
 		} `json:"podero"`
 	}
-	if err := json.Unmarshal(h.do(http.MethodGet, "/__admin/state", "", "").body, &st); err != nil {
+	if err := json.Unmarshal(h.do(http.MethodGet, "/__admin/state", "", "").Body, &st); err != nil {
 		h.t.Fatal(err)
 	}
 	return st.Podero.IssuedTokens
 }
 
 func TestIssuingForgetsExpiredTokens(t *testing.T) {
-	c := &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	c := mocktest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	h := newHarness(t, Options{Now: c.Now})
 	issue := func() string {
 		got := h.tokenRequest(`{"grant_type":"client_credentials"}`, "application/json", "Authorization", basic(clientA, secretA))
@@ -147,18 +149,18 @@ func TestIssuingForgetsExpiredTokens(t *testing.T) {
 	for range 3 {
 		issue()
 	}
-	c.advance(time.Hour)
+	c.Advance(time.Hour)
 	live := issue()
 	if n := h.issuedTokens(); n != 4 {
 		t.Fatalf("%d tokens kept before any expired, want 4", n)
 	}
 	// The first three expire, never presented again; the fourth lives on.
-	c.advance(tokenLifetime - time.Hour)
+	c.Advance(tokenLifetime - time.Hour)
 	issue()
 	if n := h.issuedTokens(); n != 2 {
 		t.Errorf("%d tokens kept after three expired, want 2", n)
 	}
-	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), live, ""); a.status != http.StatusOK {
-		t.Errorf("the unexpired token: %d", a.status)
+	if a := h.do(http.MethodGet, contractsURL(orgA, userA1), live, ""); a.Status != http.StatusOK {
+		t.Errorf("the unexpired token: %d", a.Status)
 	}
 }

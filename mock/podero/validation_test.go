@@ -113,8 +113,8 @@ func TestBodyIsJSONWhateverTheContentType(t *testing.T) {
 	h := newHarness(t, Options{})
 	path := contractURL(orgA, userA1, contractA1)
 	// django-ninja parses the body as JSON without looking at Content-Type.
-	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"TXT"}`, "Content-Type", "text/plain"); got.status != 200 {
-		t.Fatalf("text/plain JSON body: %d %s", got.status, got.body)
+	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"TXT"}`, "Content-Type", "text/plain"); got.Status != 200 {
+		t.Fatalf("text/plain JSON body: %d %s", got.Status, got.Body)
 	}
 	mustJSON(t, h.do(http.MethodPut, path, tokenA, "meter_id=X", "Content-Type", "application/x-www-form-urlencoded"), 400, `{"detail":"Cannot parse request body"}`)
 	mustJSON(t, h.do(http.MethodPut, path, tokenA, ""), 422, `{"detail":[{"type":"missing","loc":["body","payload"],"msg":"Field required"}]}`)
@@ -124,12 +124,12 @@ func TestTimestampsAtTheEdgesOfPythonsDatetime(t *testing.T) {
 	h := newHarness(t, Options{})
 	got := h.do(http.MethodPut, contractURL(orgA, userA1, contractA1), tokenA, `{"energy_contract_type":"spot_hourly","currency_energy_price":"EUR",
 		"energy_prices":[{"price":1,"timestamp":"9999-12-31T23:59:59+05:00"},{"price":2,"timestamp":"0001-01-01T00:30:00-01:00"}]}`)
-	if got.status != http.StatusOK {
-		t.Fatalf("status %d: %s", got.status, got.body)
+	if got.Status != http.StatusOK {
+		t.Fatalf("status %d: %s", got.Status, got.Body)
 	}
 	want := `"energy_prices":[{"price":1,"timestamp":"9999-12-31T18:59:59Z"},{"price":2,"timestamp":"0001-01-01T01:30:00Z"}]`
-	if !strings.Contains(string(got.body), want) {
-		t.Errorf("answer %s\nwant it to contain %s", got.body, want)
+	if !strings.Contains(string(got.Body), want) {
+		t.Errorf("answer %s\nwant it to contain %s", got.Body, want)
 	}
 }
 
@@ -138,8 +138,8 @@ func TestLeadingByteOrderMarkIsSkipped(t *testing.T) {
 	path := contractURL(orgA, userA1, contractA1)
 	const bom = "\xef\xbb\xbf"
 	got := h.do(http.MethodPut, path, tokenA, bom+`{"meter_id":"BOM-1"}`)
-	if got.status != http.StatusOK || !strings.Contains(string(got.body), `"meter_id":"BOM-1"`) {
-		t.Fatalf("body with a BOM: %d %s", got.status, got.body)
+	if got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"meter_id":"BOM-1"`) {
+		t.Fatalf("body with a BOM: %d %s", got.Status, got.Body)
 	}
 	// Python skips one mark on bytes; a second one, or a mark alone, is
 	// not JSON.

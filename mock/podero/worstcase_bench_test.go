@@ -2,13 +2,12 @@ package podero
 
 import (
 	"bytes"
-	"io"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gridtwin/gridtwin/fixtures"
-	"github.com/gridtwin/gridtwin/mock/server"
+	"github.com/gridtwin/gridtwin/mock/internal/mocktest"
 )
 
 const worstCaseItems = 140000
@@ -30,35 +29,18 @@ func worstCaseInvalidPrices() []byte {
 
 // The body is answered over real HTTP, by the server every test uses.
 func BenchmarkPoderoWorstCaseInvalidPrices(b *testing.B) {
-	body := worstCaseInvalidPrices()
 	api, err := New(fixtures.FS(), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(api))
-	defer srv.Close()
-	url := srv.URL + "/api/partners/v2.0/org/" + benchOrg + "/users/" + benchUser + "/energy-contracts/" + benchContract
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+benchToken)
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
-			b.Fatalf("status %d, %v", resp.StatusCode, err)
+	mocktest.BenchHTTP(b, mocktest.Start(b, api), contractPut(worstCaseInvalidPrices()), func(a mocktest.Answer) error {
+		if a.Status != http.StatusUnprocessableEntity {
+			return fmt.Errorf("status %d", a.Status)
 		}
 		// Counting is enough here; the test decodes the answer in full.
-		if n := bytes.Count(raw, []byte(`{"type":"model_attributes_type"`)); n != worstCaseItems {
-			b.Fatalf("%d errors, want %d", n, worstCaseItems)
+		if n := bytes.Count(a.Body, []byte(`{"type":"model_attributes_type"`)); n != worstCaseItems {
+			return fmt.Errorf("%d errors, want %d", n, worstCaseItems)
 		}
-	}
+		return nil
+	})
 }

@@ -1,5 +1,11 @@
 // Package mocktest holds the test helpers every vendor package's tests
-// share, so each vendor's tests keep only what is its own.
+// share, so each vendor's tests keep only what is its own (its fixture ids,
+// its request sugar, which operation of its spec an odd answer is judged
+// as): a server on a real port (Start), requests and answers read whole,
+// every answer judged by the vendor's OpenAPI document of specs/ (LoadSpec,
+// CheckAs), a clock the test moves (Clock), the benchmarks' loops (Router,
+// BenchDirect, BenchHTTP) and the mock's refusal of a preference
+// (WantRefused).
 package mocktest
 
 import (

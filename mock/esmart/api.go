@@ -1,18 +1,25 @@
 // Package esmart mocks the eSmart Systems customer API, an ASP.NET Web API 2
 // service: PATCH and GET api/customers/{customerId} behind HTTP Basic auth
-// (docs/contract.md, esmart). The model is bound as Json.NET binds it
-// (binding.go), the phone and e-mail rules come from specs/esmart.yaml
-// (rules.go), and errors are ASP.NET's HttpError (modelstate.go).
+// (docs/contract.md, esmart). The model is bound as Json.NET binds it,
+// the phone and e-mail rules come from specs/esmart.yaml, and errors are
+// ASP.NET's HttpError.
+//
+// Every vendor package has the same five files: api.go (the API type, its
+// constructor and routes), fixtures.go (fixture loading), handlers.go (the
+// HTTP handlers), rules.go (the contract's rules and the journal's rule
+// names) and errors.go (the vendor's error dialect, here Web API 2's HttpError with Message and ModelState).
+// Beside them, only what is esmart's own: binding.go (Json.NET's model
+// binding).
 package esmart
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -167,35 +174,99 @@ func (a *API) Credentials() []string {
 // customerKey keys a customer in the store.
 func customerKey(id int32) string { return strconv.FormatInt(int64(id), 10) }
 
-// update applies the non-empty changes (nil: none, a read) to customer id
-// if owner owns it, in one atomic step, and returns the result. A user owns
-// only their own customer, so any other id is answered as if it did not
-// exist.
-func (a *API) update(ctx context.Context, sess store.Session, owner, id int32, changes map[string]string) (Customer, bool, error) {
-	if id != owner {
-		return Customer{}, false, nil
-	}
-	if changes == nil {
-		c, ok, err := a.customers.Get(ctx, sess, customerKey(id))
-		return c.clone(), ok, err
-	}
-	c, err := a.customers.Update(ctx, sess, customerKey(id), func(c Customer) (Customer, error) {
-		c = c.clone()
-		setIfGiven(&c.Email, changes["Email"])
-		setIfGiven(&c.MobileNumber, changes["MobileNumber"])
-		setIfGiven(&c.PhoneNumber, changes["PhoneNumber"])
-		return c, nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return Customer{}, false, nil
-	}
-	return c, err == nil, err
+// Customer is the CustomerResponse model. Fields are in the help page's order,
+// which is the order ASP.NET serialises them in.
+type Customer struct {
+	Address                     *Address `json:"Address" yaml:"Address"`
+	BirthDate                   string   `json:"BirthDate" yaml:"BirthDate"`
+	CustomerID                  int32    `json:"CustomerId" yaml:"CustomerId"`
+	CustomerType                string   `json:"CustomerType" yaml:"CustomerType"`
+	Email                       string   `json:"Email" yaml:"Email"`
+	FirstName                   string   `json:"FirstName" yaml:"FirstName"`
+	IsBroadbandCustomer         bool     `json:"IsBroadbandCustomer" yaml:"IsBroadbandCustomer"`
+	IsDistrictHeatingCustomer   bool     `json:"IsDistrictHeatingCustomer" yaml:"IsDistrictHeatingCustomer"`
+	IsNetCustomer               bool     `json:"IsNetCustomer" yaml:"IsNetCustomer"`
+	IsPowerCustomer             bool     `json:"IsPowerCustomer" yaml:"IsPowerCustomer"`
+	LastName                    string   `json:"LastName" yaml:"LastName"`
+	MobileNumber                string   `json:"MobileNumber" yaml:"MobileNumber"`
+	OrganizationNo              string   `json:"OrganizationNo" yaml:"OrganizationNo"`
+	PhoneNumber                 string   `json:"PhoneNumber" yaml:"PhoneNumber"`
+	Pin                         string   `json:"Pin" yaml:"Pin"`
+	RequiresProfileConfirmation bool     `json:"RequiresProfileConfirmation" yaml:"RequiresProfileConfirmation"`
 }
 
-// setIfGiven applies one change; "" (also what a null or absent property
-// leaves) keeps the stored value.
-func setIfGiven(dst *string, v string) {
-	if v != "" {
-		*dst = v
+// Address is the ElwAddress model.
+type Address struct {
+	AddressText string `json:"AddressText" yaml:"AddressText"`
+	City        string `json:"City" yaml:"City"`
+	CoAddress   string `json:"CoAddress" yaml:"CoAddress"`
+	CountryCode string `json:"CountryCode" yaml:"CountryCode"`
+	Entrance    string `json:"Entrance" yaml:"Entrance"`
+	Floor       string `json:"Floor" yaml:"Floor"`
+	HouseLetter string `json:"HouseLetter" yaml:"HouseLetter"`
+	HouseNo     string `json:"HouseNo" yaml:"HouseNo"`
+	IsEditable  bool   `json:"IsEditable" yaml:"IsEditable"`
+	POBox       int32  `json:"POBox" yaml:"POBox"`
+	ZipCode     string `json:"ZipCode" yaml:"ZipCode"`
+}
+
+// clone returns a copy that shares no memory with c, so a snapshot handed out
+// of the store cannot be changed by a later PATCH.
+func (c Customer) clone() Customer {
+	if c.Address != nil {
+		a := *c.Address
+		c.Address = &a
 	}
+	return c
+}
+
+// ASP.NET routing compares literal segments case-insensitively and ignores a
+// trailing slash; gorilla/mux templates do neither, hence a matcher.
+
+// customerIDSegment returns the {customerId} segment of a path matching
+// api/customers/{customerId}.
+func customerIDSegment(path string) (string, bool) {
+	path = strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
+	api, rest, ok := strings.Cut(path, "/")
+	if !ok || !strings.EqualFold(api, "api") {
+		return "", false
+	}
+	customers, id, ok := strings.Cut(rest, "/")
+	if !ok || !strings.EqualFold(customers, "customers") || id == "" || strings.Contains(id, "/") {
+		return "", false
+	}
+	return id, true
+}
+
+func matchCustomerRoute(r *http.Request, _ *mux.RouteMatch) bool {
+	_, ok := customerIDSegment(r.URL.Path)
+	return ok
+}
+
+// underCustomers reports whether path is api/customers or below it, in any
+// case: the part of the URL space that is ASP.NET's, where a path no route
+// matches is answered by Web API rather than by another vendor.
+func underCustomers(path string) bool {
+	api, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	customers, _, _ := strings.Cut(rest, "/")
+	return strings.EqualFold(api, "api") && strings.EqualFold(customers, "customers")
+}
+
+func matchUnderCustomers(r *http.Request, _ *mux.RouteMatch) bool {
+	return underCustomers(r.URL.Path)
+}
+
+// noResource is Web API's answer when no route matches (HttpRoutingDispatcher),
+// whatever the method and before authentication. Its MessageDetail ("No
+// route data was found for this request.", or the action selector's "No
+// action was found on the controller 'Customers' ...") goes only to local
+// clients under the default error-detail policy, so a remote client, which
+// is what a twin stands in for, sees the Message alone.
+func noResource(w http.ResponseWriter, r *http.Request) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	writeError(w, r, http.StatusNotFound, fmt.Sprintf(
+		"No HTTP resource was found that matches the request URI '%s://%s%s'.", scheme, r.Host, r.URL.RequestURI()))
 }

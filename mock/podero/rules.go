@@ -1,6 +1,29 @@
 package podero
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
+
+// contractRules are Podero's rules beyond the schema, run with the field
+// validation as pydantic field validators would: on fields that passed.
+func contractRules(body map[string]any) []fieldError {
+	loc := appendLoc(bodyLoc, "currency_energy_price")
+	currency, hasCurrency := body["currency_energy_price"]
+	if code, ok := currency.(string); ok && !isCurrencyCode(code) {
+		return []fieldError{valueError(loc, fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
+	}
+	prices, _ := body["energy_prices"].([]any)
+	hourly := body["energy_contract_type"] == "spot_hourly" && len(prices) > 0
+	if hourly && (!hasCurrency || currency == nil) {
+		return []fieldError{valueError(loc, "currency_energy_price is required when hourly energy prices are given")}
+	}
+	return nil
+}
+
+func buildingError(id string) []fieldError {
+	return []fieldError{valueError(appendLoc(bodyLoc, "building_id"), fmt.Sprintf("building %s is not one of the user's buildings", id))}
+}
 
 // iso4217 holds the active codes of ISO 4217 list one (2025), funds and
 // precious-metal codes included, ANG kept through its phase-out. It is data

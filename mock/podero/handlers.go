@@ -47,22 +47,6 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 	return raw, payload, true
 }
 
-// contractRules are Podero's rules beyond the schema, run with the field
-// validation as pydantic field validators would: on fields that passed.
-func contractRules(body map[string]any) []fieldError {
-	loc := appendLoc(bodyLoc, "currency_energy_price")
-	currency, hasCurrency := body["currency_energy_price"]
-	if code, ok := currency.(string); ok && !isCurrencyCode(code) {
-		return []fieldError{valueError(loc, fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
-	}
-	prices, _ := body["energy_prices"].([]any)
-	hourly := body["energy_contract_type"] == "spot_hourly" && len(prices) > 0
-	if hourly && (!hasCurrency || currency == nil) {
-		return []fieldError{valueError(loc, "currency_energy_price is required when hourly energy prices are given")}
-	}
-	return nil
-}
-
 // contractFrom builds the stored contract from a checked body: PUT replaces,
 // so an absent field is null and absent or null prices are empty.
 func contractFrom(body map[string]any) Contract {
@@ -138,10 +122,6 @@ func (a *API) userOf(c checked) *user {
 		return nil
 	}
 	return org.users[c.ids["user_id"]]
-}
-
-func buildingError(id string) []fieldError {
-	return []fieldError{valueError(appendLoc(bodyLoc, "building_id"), fmt.Sprintf("building %s is not one of the user's buildings", id))}
 }
 
 func (a *API) listContracts(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,14 @@
 // Otark's tenancy, scopes, rate limit, problem+json dialect and the prose
 // rules of its docs. Request schemas come from specs/otark.yaml and
 // specs/otark-reads.yaml.
+//
+// Every vendor package has the same five files: api.go (the API type, its
+// constructor and routes), fixtures.go (fixture loading), handlers.go (the
+// HTTP handlers), rules.go (the contract's rules and the journal's rule
+// names) and errors.go (the vendor's error dialect, here problem+json).
+// Beside them, only what is otark's own: validate.go (the body's checks, in
+// Zod's words), query.go (the list's query parameters), reads.go (the list's
+// filter and pages) and ratelimit.go (the per-key rate limit).
 package otark
 
 import (

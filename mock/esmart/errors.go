@@ -127,27 +127,6 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	_, _ = w.Write(body)
 }
 
-// ruleOfStatus names the rule of docs/contract.md behind an answer, for
-// the request journal.
-func ruleOfStatus(status int, v any) string {
-	switch status {
-	case http.StatusOK:
-		return "esmart/success"
-	case http.StatusUnauthorized:
-		return "esmart/auth-missing"
-	case http.StatusUnsupportedMediaType:
-		return "esmart/unsupported-media-type"
-	case http.StatusMethodNotAllowed:
-		return "esmart/method-not-allowed"
-	case http.StatusBadRequest:
-		if e, ok := v.(httpError); ok && len(e.ModelState.entries) > 0 {
-			return "esmart/modelstate-shape"
-		}
-		return "esmart/not-found"
-	}
-	return ""
-}
-
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	writeJSON(w, r, status, httpError{Message: message})
 }

@@ -2,6 +2,16 @@
 // OAuth2 by django-oauth-toolkit): the client-credentials token endpoint and
 // a user's energy contracts (list, create, replace). Requests are checked
 // against specs/podero.yaml; findings are answered in pydantic's dialect.
+//
+// Every vendor package has the same five files: api.go (the API type, its
+// constructor and routes), fixtures.go (fixture loading), handlers.go (the
+// HTTP handlers), rules.go (the contract's rules and the journal's rule
+// names) and errors.go (the vendor's error dialect, here FastAPI-style
+// detail and pydantic's error list).
+// Beside them, only what is podero's own: token.go (the OAuth2 token
+// endpoint), validate.go (the spec's checks, in pydantic's order),
+// pydantic.go (pydantic's lax coercions), notfound.go (Django's 404 page)
+// and store.go (the state and its snapshot).
 package podero
 
 import (
