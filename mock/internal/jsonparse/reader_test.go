@@ -10,33 +10,6 @@ import (
 // lenient turns on every lenient option, as a Json.NET reader would.
 var lenient = Options{Comments: true, SingleQuotes: true, UnquotedNames: true, TrailingCommas: true, AllowNaNInfinity: true}
 
-func TestLenientOptions(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		body string
-		opts Options
-		want any
-	}{
-		{"line comment", "[1, // one\n2]", Options{Comments: true}, []any{1.0, 2.0}},
-		{"line comment ended by CR", "[1 //x\r]", Options{Comments: true}, []any{1.0}},
-		{"block comments everywhere", `/*a*/{/*b*/"k"/*c*/:/*d*/1/*e*/}/*f*/`, Options{Comments: true}, map[string]any{"k": 1.0}},
-		{"a comment alone after the value", `1 // end`, Options{Comments: true}, 1.0},
-		{"single-quoted strings and keys", `{'k':'a"b\'c'}`, Options{SingleQuotes: true}, map[string]any{"k": `a"b'c`}},
-		{"escaped single quote in double quotes", `"it\'s"`, Options{SingleQuotes: true}, "it's"},
-		{"unquoted names", `{a1:1, _b:2, $c:3, é:4, 9:5}`, Options{UnquotedNames: true}, map[string]any{"a1": 1.0, "_b": 2.0, "$c": 3.0, "é": 4.0, "9": 5.0}},
-		{"trailing comma in an object", `{"a":1,}`, Options{TrailingCommas: true}, map[string]any{"a": 1.0}},
-		{"trailing comma in an array", `[1, ]`, Options{TrailingCommas: true}, []any{1.0}},
-		{"all of them", "{a:'x', /*c*/ b:[NaN,], // e\n}", lenient, map[string]any{"a": "x", "b": []any{nan}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := decode(t, tc.body, tc.opts)
-			if !reflect.DeepEqual(normNaN(got), normNaN(tc.want)) {
-				t.Fatalf("got %#v, want %#v", got, tc.want)
-			}
-		})
-	}
-}
-
 var nan = any("NaN marker")
 
 // normNaN replaces NaN (which is not DeepEqual to itself) by a marker.
@@ -60,38 +33,6 @@ func normNaN(v any) any {
 		return out
 	}
 	return v
-}
-
-// Each lenient rule is off unless its option is set, and the options do
-// not accept more than their rule.
-func TestLenientRefusals(t *testing.T) {
-	for _, tc := range []struct {
-		body   string
-		opts   Options
-		msg    string
-		offset int
-	}{
-		{`[1,/**/2]`, Options{}, "invalid character '/' looking for beginning of value", 3},
-		{`['a']`, Options{}, "invalid character '\\'' looking for beginning of value", 1},
-		{`{a:1}`, Options{}, "invalid character 'a' looking for beginning of object key string", 1},
-		{`"\'"`, Options{}, "invalid character '\\'' in string escape code", 2},
-		{`[1 /x]`, lenient, "invalid character 'x' in comment", 4},
-		{`[1 /* open`, lenient, "unexpected end of JSON input", 10},
-		{`[1 /`, lenient, "unexpected end of JSON input", 4},
-		{`{"a":1,,}`, lenient, "invalid character ',' looking for beginning of object key string", 7},
-		{`[1,,]`, lenient, "invalid character ',' looking for beginning of value", 3},
-		{`[,]`, lenient, "invalid character ',' looking for beginning of value", 1},
-		{`{,}`, lenient, "invalid character ',' looking for beginning of object key string", 1},
-		{`{a-b:1}`, lenient, "invalid character '-' after object key", 2},
-		{`{'a":1}`, lenient, "unexpected end of JSON input", 7},
-		{`1 2`, lenient, "invalid character '2' after top-level value", 2},
-	} {
-		_, err := Decode([]byte(tc.body), tc.opts)
-		var se *SyntaxError
-		if !errors.As(err, &se) || se.Msg != tc.msg || se.Offset != tc.offset {
-			t.Errorf("Decode(%q, %+v) = %#v, want %q at %d", tc.body, tc.opts, err, tc.msg, tc.offset)
-		}
-	}
 }
 
 // The Reader gives each token with where it starts and ends, and More
