@@ -78,7 +78,7 @@ func Decode(data []byte, o Options) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.r.Token(); !errors.Is(err, io.EOF) {
+	if _, err := d.r.next(); !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	return v, nil
@@ -103,30 +103,30 @@ type container struct {
 // nesting costs heap, not stack.
 func (d *decoder) value() (any, error) {
 	for {
-		tok, err := d.r.Token()
+		t, err := d.r.next()
 		if err != nil {
 			return nil, err
 		}
 		var v any
-		switch t := tok.(type) {
-		case Delim:
-			if t == '{' || t == '[' {
-				d.push(t == '{')
+		switch t.kind {
+		case kindDelim:
+			if t.delim == '{' || t.delim == '[' {
+				d.push(t.delim == '{')
 				continue
 			}
 			v = d.pop()
-		case string:
+		case kindString:
 			if top := d.top(); top != nil && top.isObj && !top.hasKey {
-				top.key, top.hasKey = t, true
+				top.key, top.hasKey = t.str, true
 				continue
 			}
-			v = t
-		case Number:
-			if v, err = d.number(t); err != nil {
+			v = t.str
+		case kindNumber:
+			if v, err = d.number(t.num); err != nil {
 				return nil, err
 			}
-		default:
-			v = t
+		case kindBool:
+			v = t.b
 		}
 		top := d.top()
 		if top == nil {
@@ -145,7 +145,7 @@ func (d *decoder) top() *container {
 
 // number converts a literal; a finite literal beyond float64 is refused
 // unless OverflowToInfinity.
-func (d *decoder) number(n Number) (float64, error) {
+func (d *decoder) number(n []byte) (float64, error) {
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil && !(d.r.opts.OverflowToInfinity && math.IsInf(f, 0)) {
 		return 0, &SyntaxError{Msg: "number " + string(n) + " is out of range", Offset: d.r.TokenStart()}

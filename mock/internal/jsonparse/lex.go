@@ -20,15 +20,14 @@ func (d *Reader) literal(word string) error {
 	return nil
 }
 
-// number reads RFC 8259's number grammar (and -Infinity when allowed) and
-// returns its text: whether a value is in range is the reader's caller's
-// rule, as platforms differ on it.
-func (d *Reader) number() (Number, error) {
-	start := d.pos
+// number reads RFC 8259's number grammar (and -Infinity when allowed); the
+// caller takes its text: whether a value is in range is the Reader's
+// caller's rule, as platforms differ on it.
+func (d *Reader) number() error {
 	if d.data[d.pos] == '-' {
 		d.pos++
 		if d.opts.AllowNaNInfinity && d.pos < len(d.data) && d.data[d.pos] == 'I' {
-			return "-Infinity", d.literal("Infinity")
+			return d.literal("Infinity")
 		}
 	}
 	digits := func(context string) error {
@@ -46,12 +45,12 @@ func (d *Reader) number() (Number, error) {
 	if d.pos < len(d.data) && d.data[d.pos] == '0' {
 		d.pos++
 	} else if err := digits("in numeric literal"); err != nil {
-		return "", err
+		return err
 	}
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
 		d.pos++
 		if err := digits("after decimal point in numeric literal"); err != nil {
-			return "", err
+			return err
 		}
 	}
 	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
@@ -60,10 +59,10 @@ func (d *Reader) number() (Number, error) {
 			d.pos++
 		}
 		if err := digits("in exponent of numeric literal"); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return Number(d.data[start:d.pos]), nil
+	return nil
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -83,23 +83,61 @@ func (d *Reader) More() bool {
 // Token returns the next token, or io.EOF after the top-level value when
 // only whitespace (and, with Comments, comments) follows it.
 func (d *Reader) Token() (Token, error) {
+	t, err := d.next()
+	if err != nil {
+		return nil, err
+	}
+	switch t.kind {
+	case kindDelim:
+		return t.delim, nil
+	case kindString:
+		return t.str, nil
+	case kindNumber:
+		return Number(t.num), nil
+	case kindBool:
+		return t.b, nil
+	}
+	return nil, nil
+}
+
+// rawToken is a token before it is boxed into a Token: Decode reads these,
+// so that a number costs no string and no token an allocation of its own.
+type rawToken struct {
+	kind  tokenKind
+	delim Delim
+	str   string
+	num   []byte // the literal, within the input
+	b     bool
+}
+
+type tokenKind uint8
+
+const (
+	kindDelim tokenKind = iota
+	kindString
+	kindNumber
+	kindBool
+	kindNull
+)
+
+func (d *Reader) next() (rawToken, error) {
 	for {
 		if err := d.skipSpace(); err != nil {
-			return nil, err
+			return rawToken{}, err
 		}
 		if d.pos >= len(d.data) {
 			if d.state == done {
-				return nil, io.EOF
+				return rawToken{}, io.EOF
 			}
-			return nil, d.unexpectedEnd()
+			return rawToken{}, d.unexpectedEnd()
 		}
 		c := d.data[d.pos]
 		switch d.state {
 		case done:
-			return nil, d.errorf("invalid character %s after top-level value", quoteChar(c))
+			return rawToken{}, d.errorf("invalid character %s after top-level value", quoteChar(c))
 		case wantColon:
 			if c != ':' {
-				return nil, d.errorf("invalid character %s after object key", quoteChar(c))
+				return rawToken{}, d.errorf("invalid character %s after object key", quoteChar(c))
 			}
 			d.pos++
 			d.state = wantValue
@@ -110,9 +148,9 @@ func (d *Reader) Token() (Token, error) {
 			}
 			if c != ',' {
 				if d.top() == '{' {
-					return nil, d.errorf("invalid character %s after object key:value pair", quoteChar(c))
+					return rawToken{}, d.errorf("invalid character %s after object key:value pair", quoteChar(c))
 				}
-				return nil, d.errorf("invalid character %s after array element", quoteChar(c))
+				return rawToken{}, d.errorf("invalid character %s after array element", quoteChar(c))
 			}
 			d.pos++
 			switch obj := d.top() == '{'; {
@@ -145,13 +183,13 @@ func closes(open Delim, c byte) bool {
 
 func (d *Reader) top() Delim { return d.stack[len(d.stack)-1] }
 
-func (d *Reader) close() Token {
+func (d *Reader) close() rawToken {
 	d.start, d.end = d.pos, d.pos+1
 	c := Delim(d.data[d.pos])
 	d.pos++
 	d.stack = d.stack[:len(d.stack)-1]
 	d.afterValue()
-	return c
+	return rawToken{kind: kindDelim, delim: c}
 }
 
 func (d *Reader) afterValue() {
@@ -162,7 +200,7 @@ func (d *Reader) afterValue() {
 }
 
 // key reads an object key (quoted, or with UnquotedNames an identifier).
-func (d *Reader) key(c byte) (Token, error) {
+func (d *Reader) key(c byte) (rawToken, error) {
 	var k string
 	var err error
 	switch {
@@ -171,26 +209,26 @@ func (d *Reader) key(c byte) (Token, error) {
 	case d.opts.UnquotedNames && d.identifierAt(d.pos):
 		k = d.identifier()
 	default:
-		return nil, d.errorf("invalid character %s looking for beginning of object key string", quoteChar(c))
+		return rawToken{}, d.errorf("invalid character %s looking for beginning of object key string", quoteChar(c))
 	}
 	if err != nil {
-		return nil, err
+		return rawToken{}, err
 	}
 	d.end = d.pos
 	d.state = wantColon
-	return k, nil
+	return rawToken{kind: kindString, str: k}, nil
 }
 
 // value reads a scalar or opens a container.
-func (d *Reader) value(c byte) (Token, error) {
-	var v Token
+func (d *Reader) value(c byte) (rawToken, error) {
+	var t rawToken
 	var err error
 	switch {
 	case c == '{' || c == '[':
 		if d.opts.MaxDepth > 0 && len(d.stack) >= d.opts.MaxDepth {
 			e := d.errorf("exceeded max depth of %d", d.opts.MaxDepth)
 			e.Depth = true
-			return nil, e
+			return rawToken{}, e
 		}
 		d.pos++
 		d.end = d.pos
@@ -199,30 +237,34 @@ func (d *Reader) value(c byte) (Token, error) {
 		if c == '[' {
 			d.state = wantValueOrEnd
 		}
-		return Delim(c), nil
+		return rawToken{kind: kindDelim, delim: Delim(c)}, nil
 	case c == '"' || c == '\'' && d.opts.SingleQuotes:
-		v, err = d.string()
+		t.kind = kindString
+		t.str, err = d.string()
 	case c == 't':
-		v, err = true, d.literal("true")
+		t.kind, t.b, err = kindBool, true, d.literal("true")
 	case c == 'f':
-		v, err = false, d.literal("false")
+		t.kind, err = kindBool, d.literal("false")
 	case c == 'n':
-		v, err = nil, d.literal("null")
+		t.kind, err = kindNull, d.literal("null")
 	case c == 'N' && d.opts.AllowNaNInfinity:
-		v, err = Number("NaN"), d.literal("NaN")
+		t.kind, err = kindNumber, d.literal("NaN")
 	case c == 'I' && d.opts.AllowNaNInfinity:
-		v, err = Number("Infinity"), d.literal("Infinity")
+		t.kind, err = kindNumber, d.literal("Infinity")
 	case c == '-' || isDigit(c):
-		v, err = d.number()
+		t.kind, err = kindNumber, d.number()
 	default:
-		return nil, d.errorf("invalid character %s looking for beginning of value", quoteChar(c))
+		return rawToken{}, d.errorf("invalid character %s looking for beginning of value", quoteChar(c))
 	}
 	if err != nil {
-		return nil, err
+		return rawToken{}, err
+	}
+	if t.kind == kindNumber {
+		t.num = d.data[d.start:d.pos]
 	}
 	d.end = d.pos
 	d.afterValue()
-	return v, nil
+	return t, nil
 }
 
 // skipSpace moves past whitespace and, with Comments, comments.
