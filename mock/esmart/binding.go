@@ -472,8 +472,8 @@ func (b *binder) syntaxError(err error) {
 	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Msg, c), se.Offset+size))
 }
 
-// jsonNetSyntaxMessage words encoding/json's syntax errors as Json.NET's
-// JsonTextReader words the same situation.
+// jsonNetSyntaxMessage words jsonparse's syntax errors (encoding/json's
+// wording) as Json.NET's JsonTextReader words the same situation.
 func jsonNetSyntaxMessage(goMsg string, c rune) string {
 	switch {
 	case strings.Contains(goMsg, "in comment"):
