@@ -1,8 +1,12 @@
 package esmart
 
 import (
+	"context"
 	"net/http"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/fixtures"
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
 // Json.NET's reader is lenient (esmart/json-net): these bodies bind.
@@ -62,4 +66,23 @@ func TestLoneSurrogateIsAnsweredAsReplacementCharacter(t *testing.T) {
 	if got := a.customer(t).Email; got != "a\ufffd@b" {
 		t.Errorf("Email %q, want %q", got, "a\ufffd@b")
 	}
+}
+
+// FuzzBindLenient: whatever the body, binding ends, and a body the lenient
+// reader refuses is reported (under the parameter's key, or a property's).
+func FuzzBindLenient(f *testing.F) {
+	api, err := New(fixtures.FS(), Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{`{PhoneNumber:'1',}`, "{/*x*/\"CustomerId\":NaN //\n}", `{"BirthDate":-Infinity,"IsNetCustomer":Infinity}`,
+		`{"Address":{"City":'x',},}`, `{} /x`, `{"x":[1,,]}`, `{'a`, `[NaN]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b := bind(context.Background(), body, api.model, modelPrefix)
+		if _, err := jsonparse.Decode(body, jsonNET); err != nil && b.errs.len() == 0 {
+			t.Fatalf("%q: the reader refuses it (%v), binding reported nothing", body, err)
+		}
+	})
 }
