@@ -1,11 +1,10 @@
 package esmart
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
 // The body is bound the way ASP.NET Web API 2's JsonMediaTypeFormatter does
@@ -123,7 +124,7 @@ type binder struct {
 	ctx    context.Context
 	tokens int // read so far, to look at ctx now and then
 	body   []byte
-	dec    *json.Decoder
+	dec    *jsonparse.Reader
 	prefix string // the action parameter's name, ASP.NET's ModelState prefix
 	path   string // Json.NET's reader path of the last property read
 	depth  int    // containers open at the decoder's position
@@ -140,11 +141,10 @@ const maxDepth = 256
 // key of the whole body. Once ctx is done (the client has gone) it stops
 // early with a partial result, which the caller must not answer.
 func bind(ctx context.Context, body []byte, m *model, prefix string) binding {
-	b := &binder{ctx: ctx, body: body, dec: json.NewDecoder(bytes.NewReader(body)), prefix: prefix}
-	b.dec.UseNumber()
+	b := &binder{ctx: ctx, body: body, dec: jsonparse.NewReader(body, jsonNET), prefix: prefix}
 	b.out.strings = map[string]string{}
 	if err := b.bindRoot(m); err != nil && err != errStop {
-		b.syntaxError()
+		b.syntaxError(err)
 	}
 	return b.out
 }
@@ -155,7 +155,7 @@ func (b *binder) bindRoot(m *model) error {
 		return err
 	}
 	switch t := tok.(type) {
-	case json.Delim:
+	case jsonparse.Delim:
 		if t == '[' {
 			b.addf("%s", arrayIntoObject(m.typeName))
 			if err := b.skipRest(); err != nil {
@@ -169,11 +169,15 @@ func (b *binder) bindRoot(m *model) error {
 	default:
 		b.addf("Error converting value %s to type '%s'.", dotnetValue(t), m.typeName)
 	}
-	// Anything after the root value is an error Json.NET reports as such.
-	end := b.skipSpace(int(b.dec.InputOffset()))
-	if end < len(b.body) {
+	// Anything but whitespace and comments after the root value is an
+	// error Json.NET reports as such.
+	if _, err := b.dec.Token(); !errors.Is(err, io.EOF) {
+		var se *jsonparse.SyntaxError
+		if !errors.As(err, &se) || !strings.HasSuffix(se.Msg, "after top-level value") {
+			return err
+		}
 		b.path = ""
-		b.addAt(end+1, "Additional text encountered after finished reading JSON content: %c.", b.body[end])
+		b.addAt(se.Offset+1, "Additional text encountered after finished reading JSON content: %c.", b.body[se.Offset])
 	}
 	return nil
 }
@@ -214,7 +218,7 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 	if err != nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); ok && p.kind != kindObject {
+	if d, ok := tok.(jsonparse.Delim); ok && p.kind != kindObject {
 		return b.unexpected(start, byte(d))
 	}
 	switch p.kind {
@@ -225,8 +229,8 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 			return nil
 		case string:
 			s = t
-		case json.Number:
-			s = t.String()
+		case jsonparse.Number:
+			s = string(t)
 		case bool:
 			s = strconv.FormatBool(t)
 		}
@@ -245,10 +249,12 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 			} else if _, err := strconv.ParseInt(strings.TrimSpace(t), 10, 32); err != nil {
 				b.addf("Could not convert string to integer: %s.", t)
 			}
-		case json.Number:
-			if strings.ContainsAny(t.String(), ".eE") {
+		case jsonparse.Number:
+			if nonFinite(t) {
+				b.addf("Cannot read %s value.", t)
+			} else if strings.ContainsAny(string(t), ".eE") {
 				b.addf("Input string '%s' is not a valid integer.", t)
-			} else if _, err := strconv.ParseInt(t.String(), 10, 32); err != nil {
+			} else if _, err := strconv.ParseInt(string(t), 10, 32); err != nil {
 				b.addf("JSON integer %s is too large or small for an Int32.", t)
 			}
 		}
@@ -263,13 +269,24 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 			} else if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
 				b.addf("Could not convert string to boolean: %s.", t)
 			}
+		case jsonparse.Number:
+			// Json.NET reads any number as a boolean (non-zero is true),
+			// -Infinity among them, but NaN and Infinity start with a
+			// character its boolean reader does not take.
+			if t == "NaN" || t == "Infinity" {
+				return b.unexpected(start, b.body[start])
+			}
 		}
-		// Json.NET reads any number as a boolean (non-zero is true).
 	case kindDateTime:
 		switch t := tok.(type) {
 		case nil:
 			b.nullInto(p.kind)
-		case bool, json.Number:
+		case jsonparse.Number:
+			if !nonFinite(t) {
+				return b.unexpected(start, b.body[start])
+			}
+			b.addf("Cannot read %s value.", t)
+		case bool:
 			return b.unexpected(start, b.body[start])
 		case string:
 			if t == "" {
@@ -281,7 +298,7 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 	case kindObject:
 		switch t := tok.(type) {
 		case nil:
-		case json.Delim:
+		case jsonparse.Delim:
 			if t == '[' {
 				b.addf("%s", arrayIntoObject(p.object.typeName))
 				return b.skipRest()
@@ -294,19 +311,32 @@ func (b *binder) bindProperty(p *property, path string, root bool) error {
 	return nil
 }
 
+// jsonNET is the lenience of Json.NET's JsonTextReader (esmart/json-net):
+// comments, single quotes, unquoted property names, NaN, Infinity and
+// -Infinity, and a trailing comma in an object or array, which Json.NET 6
+// (Web API 2's) reads as the end of the container. A lone surrogate escape
+// becomes U+FFFD: .NET keeps it in its UTF-16 string, but writes it as
+// U+FFFD when the answer is encoded as UTF-8, and it is one UTF-16 unit
+// either way, so lengths agree.
+var jsonNET = jsonparse.Options{AllowNaNInfinity: true, Comments: true, SingleQuotes: true, UnquotedNames: true, TrailingCommas: true}
+
+// nonFinite: Json.NET's reader refuses these literals for an integer or a
+// date ("Cannot read NaN value."), while a string takes them as text.
+func nonFinite(n jsonparse.Number) bool { return n == "NaN" || n == "Infinity" || n == "-Infinity" }
+
 // ctxEvery is how many tokens are read between looks at the context: often
 // enough to stop within microseconds, rarely enough to cost nothing.
 const ctxEvery = 1024
 
 // next reads one token and returns where its first byte is.
-func (b *binder) next() (json.Token, int, error) {
+func (b *binder) next() (jsonparse.Token, int, error) {
 	if b.tokens%ctxEvery == 0 && b.ctx.Err() != nil {
 		return nil, 0, errStop
 	}
 	b.tokens++
-	start := b.skipSpace(int(b.dec.InputOffset()))
 	tok, err := b.dec.Token()
-	if d, ok := tok.(json.Delim); ok {
+	start := b.dec.TokenStart()
+	if d, ok := tok.(jsonparse.Delim); ok {
 		if d == '{' || d == '[' {
 			b.depth++
 			if b.depth > maxDepth {
@@ -341,7 +371,7 @@ func readerPathAt(body []byte, off int) string {
 		expectKey bool
 	}
 	var frames []frame
-	dec := json.NewDecoder(bytes.NewReader(body[:off+1]))
+	dec := jsonparse.NewReader(body[:off+1], jsonNET)
 	for {
 		tok, err := dec.Token()
 		if err != nil {
@@ -356,7 +386,7 @@ func readerPathAt(body []byte, off int) string {
 			top.expectKey = false
 			continue
 		}
-		d, isDelim := tok.(json.Delim)
+		d, isDelim := tok.(jsonparse.Delim)
 		if isDelim && (d == '}' || d == ']') {
 			frames = frames[:len(frames)-1]
 			if len(frames) > 0 && !frames[len(frames)-1].array {
@@ -385,20 +415,6 @@ func readerPathAt(body []byte, off int) string {
 	return path
 }
 
-// skipSpace returns the first offset from off that is not whitespace or a
-// separator the decoder has not consumed yet.
-func (b *binder) skipSpace(off int) int {
-	for off < len(b.body) {
-		switch b.body[off] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
 // skipValue consumes one whole value, which is what Json.NET does with a
 // property the model does not have.
 func (b *binder) skipValue() error {
@@ -406,7 +422,7 @@ func (b *binder) skipValue() error {
 	if err != nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+	if d, ok := tok.(jsonparse.Delim); ok && (d == '{' || d == '[') {
 		return b.skipRest()
 	}
 	return nil
@@ -419,7 +435,7 @@ func (b *binder) skipRest() error {
 		if err != nil {
 			return err
 		}
-		if d, ok := tok.(json.Delim); ok {
+		if d, ok := tok.(jsonparse.Delim); ok {
 			if d == '{' || d == '[' {
 				depth++
 			} else {
@@ -442,28 +458,26 @@ func (b *binder) unexpected(start int, c byte) error {
 }
 
 // syntaxError reports malformed JSON. The contract files it under the
-// parameter's own key, whatever the path. encoding/json's Decoder reports
-// offsets relative to its buffer, so the input is scanned once more, on this
-// error path only, for the exact byte: Unmarshal's Offset is the count of
-// bytes read up to and including it, which is Json.NET's position.
-func (b *binder) syntaxError() {
-	var raw json.RawMessage
-	err := json.Unmarshal(b.body, &raw)
-	var se *json.SyntaxError
-	if !errors.As(err, &se) || se.Offset < 1 || int(se.Offset) > len(b.body) || strings.Contains(se.Error(), "unexpected end") {
+// parameter's own key, whatever the path. The reader's Offset is the
+// offending byte's; Json.NET's position counts up to and including it.
+func (b *binder) syntaxError(err error) {
+	var se *jsonparse.SyntaxError
+	if !errors.As(err, &se) || se.Offset >= len(b.body) || strings.Contains(se.Msg, "unexpected end") {
 		b.out.errs.add(b.prefix, b.locate("Unexpected end when reading JSON.", len(b.body)))
 		return
 	}
 	// The offending character may take several bytes (a second byte order
 	// mark, say); Json.NET names the character and counts it whole.
-	c, size := utf8.DecodeRune(b.body[se.Offset-1:])
-	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Error(), c), int(se.Offset)-1+size))
+	c, size := utf8.DecodeRune(b.body[se.Offset:])
+	b.out.errs.add(b.prefix, b.locate(jsonNetSyntaxMessage(se.Msg, c), se.Offset+size))
 }
 
-// jsonNetSyntaxMessage words encoding/json's syntax errors as Json.NET's
-// JsonTextReader words the same situation.
+// jsonNetSyntaxMessage words jsonparse's syntax errors (encoding/json's
+// wording) as Json.NET's JsonTextReader words the same situation.
 func jsonNetSyntaxMessage(goMsg string, c rune) string {
 	switch {
+	case strings.Contains(goMsg, "in comment"):
+		return fmt.Sprintf("Error parsing comment. Expected: *, got %c.", c)
 	case strings.Contains(goMsg, "looking for beginning of object key"):
 		return fmt.Sprintf("Invalid property identifier character: %c.", c)
 	case strings.Contains(goMsg, "after object key:value pair"), strings.Contains(goMsg, "after array element"):
@@ -569,7 +583,7 @@ func modelStateKey(prefix, path string) string {
 }
 
 // dotnetValue renders a scalar as Json.NET does in "Error converting value".
-func dotnetValue(tok json.Token) string {
+func dotnetValue(tok jsonparse.Token) string {
 	switch t := tok.(type) {
 	case string:
 		return `"` + t + `"`

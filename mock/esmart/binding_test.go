@@ -89,11 +89,12 @@ func TestWrongTypesAreModelStateErrors(t *testing.T) {
 func TestMalformedJSONIsReportedUnderTheParameterKey(t *testing.T) {
 	cases := map[string]string{
 		`{"PhoneNumber":}`:        "Unexpected character encountered while parsing value: }. Path 'PhoneNumber', line 1, position 16.",
-		`{"PhoneNumber":"1",}`:    "Invalid property identifier character: }. Path 'PhoneNumber', line 1, position 20.",
+		`{"PhoneNumber":"1",,}`:   "Invalid property identifier character: ,. Path 'PhoneNumber', line 1, position 20.",
 		`{"PhoneNumber" "1"}`:     "Invalid character after parsing property name. Expected ':' but got: \". Path 'PhoneNumber', line 1, position 16.",
 		`{"PhoneNumber":"1"`:      "Unexpected end when reading JSON. Path 'PhoneNumber', line 1, position 18.",
 		`{"Email":"a@b"} x`:       "Additional text encountered after finished reading JSON content: x. Path '', line 1, position 17.",
-		"{\n\"Email\": 'a@b'\n}":  "Unexpected character encountered while parsing value: '. Path 'Email', line 2, position 10.",
+		"{\n\"Email\": #a@b#\n}":  "Unexpected character encountered while parsing value: #. Path 'Email', line 2, position 10.",
+		`{"Email":"a@b"} /x`:      "Error parsing comment. Expected: *, got x. Path '', line 1, position 18.",
 		`{"Email":"a@b" "x":"y"}`: "After parsing a value an unexpected character was encountered: \". Path 'Email', line 1, position 16.",
 	}
 	for body, want := range cases {

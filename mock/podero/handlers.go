@@ -3,7 +3,6 @@ package podero
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +37,7 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 	// UTF-8 byte order mark on bytes (utf-8-sig) and skips it. A body that
 	// is only the mark is empty JSON, a parse error, as in Python.
 	raw = bytes.TrimPrefix(raw, utf8BOM)
-	if err := json.Unmarshal(raw, &payload); err != nil {
+	if payload, err = decodePython(raw); err != nil {
 		journal.Decide(r, "podero/malformed-json")
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
 		return nil, nil, false

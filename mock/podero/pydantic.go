@@ -21,10 +21,16 @@ func ctxError(typ, prefix, detail string) *fieldError {
 }
 
 // pyString accepts only str: pydantic v2 never turns numbers into strings.
+// A str holding a lone surrogate (the only invalid UTF-8 a parsed body can
+// hold) cannot be made a Rust string, which pydantic-core reports as
+// string_unicode.
 func pyString(v any, maxLength int) (string, *fieldError) {
 	s, ok := v.(string)
 	if !ok {
 		return "", typeError("string_type", "Input should be a valid string")
+	}
+	if !utf8.ValidString(s) {
+		return "", typeError("string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string")
 	}
 	if maxLength >= 0 && utf8.RuneCountInString(s) > maxLength {
 		return "", &fieldError{
@@ -70,10 +76,14 @@ func enumExpected(options []string) string {
 
 // pyFloat: numbers and bools are taken, strings are parsed as Python's
 // float() would (surrounding whitespace and underscores between digits are
-// allowed). Non-finite values are refused: JSON could not carry them back.
+// allowed). Non-finite values are refused, also the literals NaN, Infinity
+// and 1e400 that json.loads reads: JSON could not carry them back.
 func pyFloat(v any) (float64, *fieldError) {
 	switch x := v.(type) {
 	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return 0, typeError("finite_number", "Input should be a finite number")
+		}
 		return x, nil
 	case bool:
 		if x {

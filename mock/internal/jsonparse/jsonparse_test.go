@@ -39,16 +39,20 @@ func TestOptionsChangeOnlyTheirRule(t *testing.T) {
 		{"a pair is one rune", `"\ud83d\ude00"`, Options{KeepLoneSurrogates: true}, "😀"},
 		{"lone surrogate by default", `"\ud800x"`, Options{}, "\ufffdx"},
 		{"depth at the limit", `[[1]]`, Options{MaxDepth: 2}, []any{[]any{1.0}}},
+		{"line comment", "[1, // one\n2]", Options{Comments: true}, []any{1.0, 2.0}},
+		{"line comment ended by CR", "[1 //x\r]", Options{Comments: true}, []any{1.0}},
+		{"block comments everywhere", `/*a*/{/*b*/"k"/*c*/:/*d*/1/*e*/}/*f*/`, Options{Comments: true}, map[string]any{"k": 1.0}},
+		{"a comment alone after the value", `1 // end`, Options{Comments: true}, 1.0},
+		{"single-quoted strings and keys", `{'k':'a"b\'c'}`, Options{SingleQuotes: true}, map[string]any{"k": `a"b'c`}},
+		{"escaped single quote in double quotes", `"it\'s"`, Options{SingleQuotes: true}, "it's"},
+		{"unquoted names", `{a1:1, _b:2, $c:3, é:4, 9:5}`, Options{UnquotedNames: true}, map[string]any{"a1": 1.0, "_b": 2.0, "$c": 3.0, "é": 4.0, "9": 5.0}},
+		{"trailing comma in an object", `{"a":1,}`, Options{TrailingCommas: true}, map[string]any{"a": 1.0}},
+		{"trailing comma in an array", `[1, ]`, Options{TrailingCommas: true}, []any{1.0}},
+		{"all of them", "{a:'x', /*c*/ b:[NaN,], // e\n}", lenient, map[string]any{"a": "x", "b": []any{nan}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := decode(t, tc.body, tc.opts)
-			if f, ok := tc.want.(float64); ok && math.IsNaN(f) {
-				if g, ok := got.(float64); !ok || !math.IsNaN(g) {
-					t.Fatalf("got %#v, want NaN", got)
-				}
-				return
-			}
-			if !reflect.DeepEqual(got, tc.want) {
+			if !reflect.DeepEqual(normNaN(got), normNaN(tc.want)) {
 				t.Fatalf("got %#v, want %#v", got, tc.want)
 			}
 		})
@@ -57,30 +61,47 @@ func TestOptionsChangeOnlyTheirRule(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	for _, tc := range []struct {
-		body string
-		opts Options
-		msg  string
+		body   string
+		opts   Options
+		msg    string
+		offset int
 	}{
-		{`NaN`, Options{}, "invalid character 'N' looking for beginning of value"},
-		{`-Infinity`, Options{}, "invalid character 'I' in numeric literal"},
-		{`Nan`, Options{AllowNaNInfinity: true}, "invalid character 'n' in literal NaN (expecting 'N')"},
-		{`1e400`, Options{}, "number 1e400 is out of range"},
-		{`[[1]]`, Options{MaxDepth: 1}, "exceeded max depth of 1"},
-		{`{"a":1,}`, Options{}, "invalid character '}' looking for beginning of object key string"},
-		{`[1,]`, Options{}, "invalid character ']' looking for beginning of value"},
-		{`{"a" 1}`, Options{}, "invalid character '1' after object key"},
-		{`{"a":1 "b"}`, Options{}, "invalid character '\"' after object key:value pair"},
-		{`[1 2]`, Options{}, "invalid character '2' after array element"},
-		{`{} {}`, Options{}, "invalid character '{' after top-level value"},
-		{`"\x"`, Options{}, "invalid character 'x' in string escape code"},
-		{"\"a\nb\"", Options{}, `invalid character '\n' in string literal`},
-		{`{"a":`, Options{}, "unexpected end of JSON input"},
-		{``, Options{}, "unexpected end of JSON input"},
+		{`NaN`, Options{}, "invalid character 'N' looking for beginning of value", 0},
+		{`-Infinity`, Options{}, "invalid character 'I' in numeric literal", 1},
+		{`Nan`, Options{AllowNaNInfinity: true}, "invalid character 'n' in literal NaN (expecting 'N')", 2},
+		{`1e400`, Options{}, "number 1e400 is out of range", 0},
+		{`[[1]]`, Options{MaxDepth: 1}, "exceeded max depth of 1", 1},
+		{`{"a":1,}`, Options{}, "invalid character '}' looking for beginning of object key string", 7},
+		{`[1,]`, Options{}, "invalid character ']' looking for beginning of value", 3},
+		{`{"a" 1}`, Options{}, "invalid character '1' after object key", 5},
+		{`{"a":1 "b"}`, Options{}, "invalid character '\"' after object key:value pair", 7},
+		{`[1 2]`, Options{}, "invalid character '2' after array element", 3},
+		{`{} {}`, Options{}, "invalid character '{' after top-level value", 3},
+		{`"\x"`, Options{}, "invalid character 'x' in string escape code", 2},
+		{"\"a\nb\"", Options{}, `invalid character '\n' in string literal`, 2},
+		{`{"a":`, Options{}, "unexpected end of JSON input", 5},
+		{``, Options{}, "unexpected end of JSON input", 0},
+		// Each lenient rule is off unless its option is set, and the
+		// options do not accept more than their rule.
+		{`[1,/**/2]`, Options{}, "invalid character '/' looking for beginning of value", 3},
+		{`['a']`, Options{}, "invalid character '\\'' looking for beginning of value", 1},
+		{`{a:1}`, Options{}, "invalid character 'a' looking for beginning of object key string", 1},
+		{`"\'"`, Options{}, "invalid character '\\'' in string escape code", 2},
+		{`[1 /x]`, lenient, "invalid character 'x' in comment", 4},
+		{`[1 /* open`, lenient, "unexpected end of JSON input", 10},
+		{`[1 /`, lenient, "unexpected end of JSON input", 4},
+		{`{"a":1,,}`, lenient, "invalid character ',' looking for beginning of object key string", 7},
+		{`[1,,]`, lenient, "invalid character ',' looking for beginning of value", 3},
+		{`[,]`, lenient, "invalid character ',' looking for beginning of value", 1},
+		{`{,}`, lenient, "invalid character ',' looking for beginning of object key string", 1},
+		{`{a-b:1}`, lenient, "invalid character '-' after object key", 2},
+		{`{'a":1}`, lenient, "unexpected end of JSON input", 7},
+		{`1 2`, lenient, "invalid character '2' after top-level value", 2},
 	} {
 		_, err := Decode([]byte(tc.body), tc.opts)
 		var se *SyntaxError
-		if !errors.As(err, &se) || se.Msg != tc.msg {
-			t.Errorf("Decode(%q, %+v) = %v, want %q", tc.body, tc.opts, err, tc.msg)
+		if !errors.As(err, &se) || se.Msg != tc.msg || se.Offset != tc.offset {
+			t.Errorf("Decode(%q, %+v) = %#v, want %q at %d", tc.body, tc.opts, err, tc.msg, tc.offset)
 		}
 	}
 }
