@@ -28,12 +28,12 @@ func TestBodyIsParsedAsJSONLoads(t *testing.T) {
 	// Where nothing reads them, the literals and lone surrogates are just
 	// parsed: the body is valid JSON to Python.
 	got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"M-1","x":[NaN,-Infinity,1e400,"\udc00"],"supplier":"a","supplier":"b"}`)
-	if got.status != http.StatusOK || !strings.Contains(string(got.body), `"meter_id":"M-1"`) || !strings.Contains(string(got.body), `"supplier":"b"`) {
-		t.Fatalf("lenient literals outside the model: %d %s", got.status, got.body)
+	if got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"meter_id":"M-1"`) || !strings.Contains(string(got.Body), `"supplier":"b"`) {
+		t.Fatalf("lenient literals outside the model: %d %s", got.Status, got.Body)
 	}
 	// A pair of surrogates is one character.
-	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"\ud83d\ude00"}`); got.status != http.StatusOK || !strings.Contains(string(got.body), "😀") {
-		t.Fatalf("surrogate pair: %d %s", got.status, got.body)
+	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"\ud83d\ude00"}`); got.Status != http.StatusOK || !strings.Contains(string(got.Body), "😀") {
+		t.Fatalf("surrogate pair: %d %s", got.Status, got.Body)
 	}
 }
 
@@ -49,7 +49,7 @@ func TestJSONLoadsRefusals(t *testing.T) {
 	}
 	// 995 levels in all are within Python's recursion limit.
 	deep := `{"meter_id":"D","x":` + strings.Repeat("[", 994) + strings.Repeat("]", 994) + `}`
-	if got := h.do(http.MethodPut, path, tokenA, deep); got.status != http.StatusOK {
-		t.Fatalf("995 levels: %d %s", got.status, got.body)
+	if got := h.do(http.MethodPut, path, tokenA, deep); got.Status != http.StatusOK {
+		t.Fatalf("995 levels: %d %s", got.Status, got.Body)
 	}
 }
