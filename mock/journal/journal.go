@@ -75,10 +75,29 @@ type Journal struct {
 	lru      *list.List               // front: most recently used
 }
 
+// ring keeps a session's last PerSession entries without moving them: a
+// full ring overwrites its oldest slot (shifting 200 entries on every
+// request was a copy of tens of KB on the hot path).
 type ring struct {
 	session string
-	entries []Entry // oldest first, at most PerSession
+	entries []Entry // len grows to PerSession, then oldest is the next slot to overwrite
+	oldest  int
 	lastUse time.Time
+}
+
+func (r *ring) push(e Entry, capacity int) {
+	if len(r.entries) < capacity {
+		r.entries = append(r.entries, e)
+		return
+	}
+	r.entries[r.oldest] = e
+	r.oldest = (r.oldest + 1) % capacity
+}
+
+// newest returns the i-th newest entry, i from 0.
+func (r *ring) newest(i int) Entry {
+	n := len(r.entries)
+	return r.entries[(r.oldest+n-1-i+n)%n]
 }
 
 // New builds an empty journal.
@@ -115,11 +134,7 @@ func (j *Journal) add(e Entry) {
 	j.lru.MoveToFront(el)
 	r := el.Value.(*ring)
 	r.lastUse = e.Time
-	if len(r.entries) == j.opts.PerSession {
-		copy(r.entries, r.entries[1:])
-		r.entries = r.entries[:len(r.entries)-1]
-	}
-	r.entries = append(r.entries, e)
+	r.push(e, j.opts.PerSession)
 }
 
 // List returns the session's entries that pass f, newest first.
@@ -131,10 +146,10 @@ func (j *Journal) List(session string, f Filter) []Entry {
 	if !ok {
 		return out
 	}
-	entries := el.Value.(*ring).entries
-	for i := len(entries) - 1; i >= 0 && (f.Limit <= 0 || len(out) < f.Limit); i-- {
-		if f.match(entries[i]) {
-			out = append(out, entries[i])
+	r := el.Value.(*ring)
+	for i := 0; i < len(r.entries) && (f.Limit <= 0 || len(out) < f.Limit); i++ {
+		if e := r.newest(i); f.match(e) {
+			out = append(out, e)
 		}
 	}
 	return out
