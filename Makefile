@@ -23,10 +23,12 @@ build:
 RACE_PKGS := ./mock/store/... ./mock/journal/ ./mock/internal/fixture/ ./mock/internal/jsonparse/
 PLAIN_PKGS = $(shell $(GO) list ./... | grep -v -e '/mock/store' -e '/mock/journal$$' -e '/mock/internal/fixture$$' -e '/mock/internal/jsonparse$$')
 
-## test: vet, formatting, and every test (the race detector on the mock's packages)
-test: vet fmt-check
-	$(GO) test -race -count=1 $(RACE_PKGS)
-	$(GO) test -count=1 $(PLAIN_PKGS)
+## test: formatting, then every test with every vet check (-vet=all vets each
+## package, tests included, from the same compile its test uses: a separate
+## go vet compiled the dependency graph once more on a cold cache)
+test: fmt-check
+	$(GO) test -vet=all -race -count=1 $(RACE_PKGS)
+	$(GO) test -vet=all -count=1 $(PLAIN_PKGS)
 
 ## test-race: every test with the race detector (slower; a cold cache pays the graph twice)
 test-race: vet fmt-check
