@@ -11,7 +11,7 @@ run:
 	$(GO) run ./cmd/gridtwin serve --addr $(ADDR)
 
 build:
-	$(GO) build -o $(BIN) ./cmd/gridtwin
+	$(GO) build -trimpath -o $(BIN) ./cmd/gridtwin
 
 # The race detector runs on the packages whose own state is shared between
 # goroutines (the state store, the journal, the body reader) and that do not
