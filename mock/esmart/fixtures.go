@@ -9,14 +9,14 @@ import (
 
 // user is an HTTP Basic identity; it owns exactly one customer.
 type user struct {
-	Username   string   `json:"username" yaml:"username"`
-	Password   string   `json:"password" yaml:"password"`
-	Customer   Customer `json:"customer" yaml:"customer"`
+	Username   string   `yaml:"username"`
+	Password   string   `yaml:"password"`
+	Customer   Customer `yaml:"customer"`
 	customerID int32
 }
 
 type fixtureFile struct {
-	Users []user `json:"users" yaml:"users"`
+	Users []user `yaml:"users"`
 }
 
 // loadFixtures reads esmart.yaml and checks what the spec cannot: unique

@@ -13,37 +13,37 @@ import (
 // each owning API keys, balance groups and customers, which is exactly the
 // tenancy the API enforces.
 type fixtureBRP struct {
-	ID            string            `json:"id" yaml:"id"`
-	Name          string            `json:"name" yaml:"name"`
-	APIKeys       []fixtureKey      `json:"api_keys" yaml:"api_keys"`
-	BalanceGroups []fixtureGroup    `json:"balance_groups" yaml:"balance_groups"`
-	Customers     []fixtureCustomer `json:"customers" yaml:"customers"`
+	ID            string            `yaml:"id"`
+	Name          string            `yaml:"name"`
+	APIKeys       []fixtureKey      `yaml:"api_keys"`
+	BalanceGroups []fixtureGroup    `yaml:"balance_groups"`
+	Customers     []fixtureCustomer `yaml:"customers"`
 }
 
 // fixtureFile is the layout of otark.yaml.
 type fixtureFile struct {
-	BRPs []fixtureBRP `json:"brps" yaml:"brps"`
+	BRPs []fixtureBRP `yaml:"brps"`
 }
 
 type fixtureKey struct {
-	Key    string   `json:"key" yaml:"key"`
-	Scopes []string `json:"scopes" yaml:"scopes"`
+	Key    string   `yaml:"key"`
+	Scopes []string `yaml:"scopes"`
 }
 
 type fixtureGroup struct {
-	EIC  string   `json:"eic" yaml:"eic"`
-	TSOs []string `json:"tsos" yaml:"tsos"`
+	EIC  string   `yaml:"eic"`
+	TSOs []string `yaml:"tsos"`
 }
 
 type fixtureCustomer struct {
-	ID           string            `json:"id" yaml:"id"`
-	Name         string            `json:"name" yaml:"name"`
-	Status       string            `json:"status" yaml:"status"`
-	BalanceGroup *BalanceGroup     `json:"balance_group" yaml:"balance_group"`
-	Metadata     map[string]string `json:"metadata" yaml:"metadata"`
-	AssignedAt   time.Time         `json:"assigned_at" yaml:"assigned_at"`
-	CreatedAt    time.Time         `json:"created_at" yaml:"created_at"`
-	ActivatedAt  *time.Time        `json:"activated_at" yaml:"activated_at"`
+	ID           string            `yaml:"id"`
+	Name         string            `yaml:"name"`
+	Status       string            `yaml:"status"`
+	BalanceGroup *BalanceGroup     `yaml:"balance_group"`
+	Metadata     map[string]string `yaml:"metadata"`
+	AssignedAt   time.Time         `yaml:"assigned_at"`
+	CreatedAt    time.Time         `yaml:"created_at"`
+	ActivatedAt  *time.Time        `yaml:"activated_at"`
 }
 
 // loadFixtures reads otark.yaml and checks it is consistent, so a broken

@@ -9,23 +9,23 @@ import (
 
 // fixtureFile is the layout of podero.yaml.
 type fixtureFile struct {
-	Organizations []fixtureOrg `json:"organizations" yaml:"organizations"`
+	Organizations []fixtureOrg `yaml:"organizations"`
 }
 
 type fixtureOrg struct {
-	ID           string        `json:"id" yaml:"id"`
-	Name         string        `json:"name" yaml:"name"`
-	ClientID     string        `json:"client_id" yaml:"client_id"`
-	ClientSecret string        `json:"client_secret" yaml:"client_secret"`
-	StaticToken  string        `json:"static_token" yaml:"static_token"`
-	Users        []fixtureUser `json:"users" yaml:"users"`
+	ID           string        `yaml:"id"`
+	Name         string        `yaml:"name"`
+	ClientID     string        `yaml:"client_id"`
+	ClientSecret string        `yaml:"client_secret"`
+	StaticToken  string        `yaml:"static_token"`
+	Users        []fixtureUser `yaml:"users"`
 }
 
 type fixtureUser struct {
-	ID              string     `json:"id" yaml:"id"`
-	Email           string     `json:"email" yaml:"email"`
-	Buildings       []string   `json:"buildings" yaml:"buildings"`
-	EnergyContracts []Contract `json:"energy_contracts" yaml:"energy_contracts"`
+	ID              string     `yaml:"id"`
+	Email           string     `yaml:"email"`
+	Buildings       []string   `yaml:"buildings"`
+	EnergyContracts []Contract `yaml:"energy_contracts"`
 }
 
 func loadFixtures(fsys fs.FS) (*fixtureFile, error) {
