@@ -24,17 +24,8 @@ func Config(t *suite.Target) *Target {
 
 // Missing names the required keys the section lacks.
 func (t *Target) Missing() []string {
-	var missing []string
-	if t.Username == "" {
-		missing = append(missing, "esmart.username")
-	}
-	if t.Password == "" {
-		missing = append(missing, "esmart.password")
-	}
-	if t.CustomerID == 0 {
-		missing = append(missing, "esmart.customer_id")
-	}
-	return missing
+	return suite.Required("esmart", suite.Key{Name: "username", Given: t.Username != ""},
+		suite.Key{Name: "password", Given: t.Password != ""}, suite.Key{Name: "customer_id", Given: t.CustomerID != 0})
 }
 
 // Secrets are the password, in the spellings the checks send it: the

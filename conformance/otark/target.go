@@ -33,13 +33,8 @@ func Config(t *suite.Target) *Target {
 
 // Missing names the required keys the section lacks.
 func (t *Target) Missing() []string {
-	var missing []string
-	if t.APIKey == "" {
-		missing = append(missing, "otark.api_key")
-	}
-	if t.CustomerID == "" {
-		missing = append(missing, "otark.customer_id")
-	}
+	missing := suite.Required("otark", suite.Key{Name: "api_key", Given: t.APIKey != ""},
+		suite.Key{Name: "customer_id", Given: t.CustomerID != ""})
 	for _, bg := range []struct {
 		name string
 		bg   *BalanceGroup

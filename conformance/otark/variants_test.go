@@ -15,10 +15,7 @@ import (
 	"github.com/gridtwin/gridtwin/conformance/suite"
 )
 
-// variant is the framework's Variant; the table holds this API's.
-type variant = suitetest.Variant
-
-var variants = []variant{
+var variants = []suitetest.Variant{
 	{
 		Name: "otark: timestamps with +00:00 instead of Z", API: "otark",
 		Wrap: func(_ *suite.Target, next http.Handler) http.Handler {

@@ -28,14 +28,8 @@ func (t *Target) Missing() []string {
 	if t.Token == "" && (t.ClientID == "" || t.ClientSecret == "") {
 		missing = append(missing, "podero.token (or client_id and client_secret)")
 	}
-	for _, k := range []struct{ key, value string }{
-		{"org_id", t.OrgID}, {"user_id", t.UserID}, {"energy_contract_id", t.EnergyContractID},
-	} {
-		if k.value == "" {
-			missing = append(missing, "podero."+k.key)
-		}
-	}
-	return missing
+	return append(missing, suite.Required("podero", suite.Key{Name: "org_id", Given: t.OrgID != ""},
+		suite.Key{Name: "user_id", Given: t.UserID != ""}, suite.Key{Name: "energy_contract_id", Given: t.EnergyContractID != ""})...)
 }
 
 // Secrets are the section's static token and client secret.

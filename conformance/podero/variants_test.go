@@ -15,10 +15,7 @@ import (
 	"github.com/gridtwin/gridtwin/conformance/suite"
 )
 
-// variant is the framework's Variant; the table holds this API's.
-type variant = suitetest.Variant
-
-var variants = []variant{
+var variants = []suitetest.Variant{
 	{
 		Name: "podero: price timestamps with +00:00 instead of Z", API: "podero",
 		Wrap: func(_ *suite.Target, next http.Handler) http.Handler {

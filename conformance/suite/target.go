@@ -37,6 +37,24 @@ type Section interface {
 	Secrets() []string
 }
 
+// Key is a required key of a section and whether the file gives it.
+type Key struct {
+	Name  string
+	Given bool
+}
+
+// Required names, as "<api>.<key>", the keys that are not given, in the
+// order listed: what a section's Missing returns for its plain keys.
+func Required(api string, keys ...Key) []string {
+	var missing []string
+	for _, k := range keys {
+		if !k.Given {
+			missing = append(missing, api+"."+k.Name)
+		}
+	}
+	return missing
+}
+
 // Common holds the keys of every section; a section type embeds it
 // inline.
 type Common struct {
