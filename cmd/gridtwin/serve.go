@@ -83,6 +83,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer ln.Close()
+	out := newBatchWriter(stdout, 20*time.Millisecond)
+	defer out.Flush()
+	stdout = out
 	if !isLoopback(ln.Addr()) && cfg.Server.AdminToken == "" {
 		cfg.Server.AdminToken = randomToken()
 	}

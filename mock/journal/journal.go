@@ -1,6 +1,6 @@
 // Package journal records what each session of the mock was sent and what
 // it answered, as WireMock's /__admin/requests does: a bounded ring of
-// entries per session, credentials redacted before anything is stored.
+// entries per session, credentials redacted in everything it hands out.
 //
 // Vendor handlers tell the journal which contract rule decided an answer
 // through Decide, and mark a request whose bodies are secrets (a token
@@ -149,7 +149,7 @@ func (j *Journal) List(session string, f Filter) []Entry {
 	r := el.Value.(*ring)
 	for i := 0; i < len(r.entries) && (f.Limit <= 0 || len(out) < f.Limit); i++ {
 		if e := r.newest(i); f.match(e) {
-			out = append(out, e)
+			out = append(out, e.redacted())
 		}
 	}
 	return out

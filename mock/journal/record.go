@@ -69,12 +69,7 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), recordKey{}, rec))
 		reqBody := &capture{limit: j.opts.MaxBody}
 		if r.Body != nil && r.Body != http.NoBody {
-			// The first bytes are read before the handler runs, so that the
-			// journal shows what was sent even when the answer came first
-			// (a 401 never reads the body); the rest as the handler reads it.
-			_, _ = io.Copy(reqBody, io.LimitReader(r.Body, int64(j.opts.MaxBody)))
-			prefix := bytes.NewReader(reqBody.buf.Bytes())
-			r.Body = readCloser{io.MultiReader(prefix, io.TeeReader(r.Body, reqBody)), r.Body}
+			r.Body = reqBody.prefetch(r.Body)
 		}
 		rw := &responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}
 		next.ServeHTTP(rw, r)
@@ -86,18 +81,19 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 			Method:   r.Method,
 			Path:     r.URL.EscapedPath(),
 			Query:    r.URL.RawQuery,
-			Headers:  redactHeaders(r.Header),
+			// References, not copies: net/http hands every request and
+			// response its own header map and never writes to it after
+			// the handler returns. Redaction happens when an entry leaves
+			// the journal (List).
+			Headers:  r.Header,
 			Body:     reqBody.body(rec.secret),
 			Status:   rw.status,
-			Response: Response{Headers: redactHeaders(rw.header), Body: rw.body.body(rec.secret)},
+			Response: Response{Headers: rw.header, Body: rw.body.body(rec.secret)},
 			Duration: float64(time.Since(start).Microseconds()) / 1000,
 			Rule:     rec.rule,
 		}
 		if rw.status == 0 && !rw.hijacked {
 			e.Status = http.StatusOK // the handler wrote nothing: net/http answers 200
-		}
-		if e.Response.Headers == nil {
-			e.Response.Headers = http.Header{}
 		}
 		j.add(e)
 		if log != nil {
@@ -119,13 +115,23 @@ func logEntry(log *slog.Logger, e Entry) {
 	log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
 }
 
-// credentialHeaders are never stored; the scheme of an Authorization value
+// credentialHeaders are never shown; the scheme of an Authorization value
 // is kept, as it tells which auth the client tried.
 var credentialHeaders = []string{
 	"Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie", "Set-Cookie", "X-Gridtwin-Admin-Token",
 }
 
 const redacted = "[redacted]"
+
+// redacted returns e as it may be shown: credential headers replaced.
+func (e Entry) redacted() Entry {
+	e.Headers = redactHeaders(e.Headers)
+	e.Response.Headers = redactHeaders(e.Response.Headers)
+	if e.Response.Headers == nil {
+		e.Response.Headers = http.Header{}
+	}
+	return e
+}
 
 func redactHeaders(h http.Header) http.Header {
 	if h == nil {
@@ -150,6 +156,22 @@ type capture struct {
 	limit int
 	buf   bytes.Buffer
 	size  int64
+}
+
+// prefetch reads up to limit bytes of body before the handler runs, so
+// that the journal shows what was sent even when the answer came first (a
+// 401 never reads the body), and returns the body to hand on: those bytes,
+// then the rest, kept as the handler reads it.
+func (c *capture) prefetch(body io.ReadCloser) io.ReadCloser {
+	// ReadFrom grows the buffer as the body arrives: io.Copy would
+	// allocate a 16 KiB buffer for every request, however small.
+	_, _ = c.buf.ReadFrom(io.LimitReader(body, int64(c.limit)))
+	c.size = int64(c.buf.Len())
+	prefix := bytes.NewReader(c.buf.Bytes())
+	if c.buf.Len() < c.limit {
+		return readCloser{prefix, body} // all of it: nothing more to keep
+	}
+	return readCloser{io.MultiReader(prefix, io.TeeReader(body, c)), body}
 }
 
 func (c *capture) Write(p []byte) (int, error) {
@@ -195,7 +217,7 @@ func (w *responseRecorder) Flush() { _ = http.NewResponseController(w.ResponseWr
 func (w *responseRecorder) WriteHeader(status int) {
 	if w.status == 0 {
 		w.status = status
-		w.header = w.ResponseWriter.Header().Clone()
+		w.header = w.ResponseWriter.Header()
 	}
 	w.ResponseWriter.WriteHeader(status)
 }

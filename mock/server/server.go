@@ -87,8 +87,11 @@ func (h *Handler) Replace(apis ...API) {
 
 func (h *Handler) route(apis []API) *routing {
 	rt := &routing{apis: apis, apiOf: map[*mux.Route]API{}}
+	// The admin API has its own router: mux tries routes in order, a
+	// regexp each, and every vendor request would first miss all of its.
+	adminRouter := mux.NewRouter()
+	h.registerAdmin(adminRouter)
 	r := mux.NewRouter()
-	h.registerAdmin(r)
 	for _, api := range apis {
 		before := map[*mux.Route]bool{}
 		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error { before[route] = true; return nil })
@@ -102,7 +105,7 @@ func (h *Handler) route(apis []API) *routing {
 	}
 	r.Use(h.vendorLayers(rt))
 	vendor := h.journal.Handler(corsPolicy().Handler(r), h.opts.Log)
-	admin := h.adminGuard(r)
+	admin := h.adminGuard(adminRouter)
 	rt.handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if isAdminPath(req.URL.Path) {
 			admin.ServeHTTP(w, req)
