@@ -75,12 +75,12 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 		next.ServeHTTP(rw, r)
 
 		e := Entry{
-			Time:     start.UTC(),
-			Session:  r.Header.Get(SessionHeader),
-			API:      rec.api,
-			Method:   r.Method,
-			Path:     r.URL.EscapedPath(),
-			Query:    r.URL.RawQuery,
+			Time:    start.UTC(),
+			Session: r.Header.Get(SessionHeader),
+			API:     rec.api,
+			Method:  r.Method,
+			Path:    r.URL.EscapedPath(),
+			Query:   r.URL.RawQuery,
 			// References, not copies: net/http hands every request and
 			// response its own header map and never writes to it after
 			// the handler returns. Redaction happens when an entry leaves
