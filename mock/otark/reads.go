@@ -2,8 +2,8 @@ package otark
 
 import (
 	"cmp"
-	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,17 +18,6 @@ const (
 type listQuery struct {
 	status, search, after string
 	limit                 int
-}
-
-// customerList is the list's answer.
-type customerList struct {
-	Customers  []Customer `json:"customers"`
-	Pagination pagination `json:"pagination"`
-}
-
-type pagination struct {
-	Limit   int  `json:"limit"`
-	HasMore bool `json:"has_more"`
 }
 
 // selectPage picks the page of brpID's customers that q asks for, and
@@ -79,6 +68,18 @@ func (q listQuery) matches(c Customer) bool {
 }
 
 // listBody is the list's answer: one page and whether more follow.
-func listBody(page []Customer, limit int, more bool) ([]byte, error) {
-	return json.Marshal(customerList{Customers: page, Pagination: pagination{Limit: limit, HasMore: more}})
+func listBody(page []Customer, limit int, more bool) []byte {
+	b := make([]byte, 0, 64+384*len(page))
+	b = append(b, `{"customers":[`...)
+	for i, c := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = c.appendJSON(b)
+	}
+	b = append(b, `],"pagination":{"limit":`...)
+	b = strconv.AppendInt(b, int64(limit), 10)
+	b = append(b, `,"has_more":`...)
+	b = strconv.AppendBool(b, more)
+	return append(b, "}}"...)
 }

@@ -1,0 +1,63 @@
+package otark
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// reflectedCustomer is the customer as encoding/json writes it, the
+// encoder appendJSON replaced: the oracle for its output.
+func reflectedCustomer(c Customer) []byte {
+	stamp := func(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
+	var activated *string
+	if c.ActivatedAt != nil {
+		s := stamp(*c.ActivatedAt)
+		activated = &s
+	}
+	metadata := c.Metadata
+	if metadata == nil {
+		metadata = map[string]string{}
+	}
+	b, _ := json.Marshal(struct {
+		ID           string            `json:"id"`
+		Name         string            `json:"name"`
+		Status       string            `json:"status"`
+		BalanceGroup *BalanceGroup     `json:"balance_group"`
+		Metadata     map[string]string `json:"metadata"`
+		AssignedAt   string            `json:"assigned_at"`
+		CreatedAt    string            `json:"created_at"`
+		ActivatedAt  *string           `json:"activated_at"`
+	}{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
+	return b
+}
+
+func TestCustomerJSONSaysWhatEncodingJSONWouldSay(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	activated := time.Date(2026, 3, 1, 12, 30, 15, 999_000_000, berlin)
+	for _, c := range []Customer{
+		{ID: "cust_1", Name: "Plain", Status: "active", AssignedAt: activated, CreatedAt: activated},
+		{
+			ID: "cust_<&>", Name: "Quote \" backslash \\ tab \t nul \x00 line\u2028sep emoji 🌊 bad \xff", Status: "pending",
+			BalanceGroup: &BalanceGroup{EIC: "11XGRIDTWIN-1", TSO: "50Hertz"},
+			Metadata:     map[string]string{"z": "last", "a": "first", "ключ": "значение", "": "empty key"},
+			AssignedAt:   activated, CreatedAt: activated.Add(-time.Hour), ActivatedAt: &activated,
+		},
+	} {
+		got, _ := c.MarshalJSON()
+		if !json.Valid(got) {
+			t.Fatalf("not JSON: %s", got)
+		}
+		var gotValue, wantValue any
+		_ = json.Unmarshal(got, &gotValue)
+		_ = json.Unmarshal(reflectedCustomer(c), &wantValue)
+		if !reflect.DeepEqual(gotValue, wantValue) {
+			t.Errorf("customer %q:\n got  %s\n want %s", c.ID, got, reflectedCustomer(c))
+		}
+		var back Customer
+		if err := json.Unmarshal(got, &back); err != nil || back.Metadata == nil {
+			t.Errorf("customer %q does not read back: %v", c.ID, err)
+		}
+	}
+}
