@@ -69,7 +69,7 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), recordKey{}, rec))
 		reqBody := &capture{limit: j.opts.MaxBody}
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = reqBody.prefetch(r.Body)
+			r.Body = reqBody.prefetch(r.Body, r.ContentLength)
 		}
 		rw := &responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}
 		next.ServeHTTP(rw, r)
@@ -154,39 +154,45 @@ func redactHeaders(h http.Header) http.Header {
 // capture keeps the first limit bytes written to it and counts the rest.
 type capture struct {
 	limit int
-	buf   bytes.Buffer
+	kept  []byte
 	size  int64
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.size += int64(len(p))
+	if room := c.limit - len(c.kept); room > 0 {
+		c.kept = append(c.kept, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
 }
 
 // prefetch reads up to limit bytes of body before the handler runs, so
 // that the journal shows what was sent even when the answer came first (a
 // 401 never reads the body), and returns the body to hand on: those bytes,
-// then the rest, kept as the handler reads it.
-func (c *capture) prefetch(body io.ReadCloser) io.ReadCloser {
-	// ReadFrom grows the buffer as the body arrives: io.Copy would
-	// allocate a 16 KiB buffer for every request, however small.
-	_, _ = c.buf.ReadFrom(io.LimitReader(body, int64(c.limit)))
-	c.size = int64(c.buf.Len())
-	prefix := bytes.NewReader(c.buf.Bytes())
-	if c.buf.Len() < c.limit {
+// then the rest, kept as the handler reads it. A body of announced length
+// is read into a buffer of that size: no copy buffer, no regrowth.
+func (c *capture) prefetch(body io.ReadCloser, announced int64) io.ReadCloser {
+	if announced > 0 && announced <= int64(c.limit) {
+		c.kept = make([]byte, announced)
+		n, _ := io.ReadFull(body, c.kept) // net/http ends the body there
+		c.kept = c.kept[:n]
+		c.size = int64(n)
+		return readCloser{bytes.NewReader(c.kept), body}
+	}
+	c.kept, _ = io.ReadAll(io.LimitReader(body, int64(c.limit)))
+	c.size = int64(len(c.kept))
+	prefix := bytes.NewReader(c.kept)
+	if len(c.kept) < c.limit {
 		return readCloser{prefix, body} // all of it: nothing more to keep
 	}
 	return readCloser{io.MultiReader(prefix, io.TeeReader(body, c)), body}
-}
-
-func (c *capture) Write(p []byte) (int, error) {
-	c.size += int64(len(p))
-	if room := c.limit - c.buf.Len(); room > 0 {
-		c.buf.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
 }
 
 func (c *capture) body(secret bool) Body {
 	if secret {
 		return Body{Size: c.size, Redacted: c.size > 0}
 	}
-	return Body{Text: c.buf.String(), Size: c.size, Truncated: c.size > int64(c.buf.Len())}
+	return Body{Text: string(c.kept), Size: c.size, Truncated: c.size > int64(len(c.kept))}
 }
 
 type readCloser struct {
