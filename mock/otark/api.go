@@ -24,9 +24,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gorilla/mux"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -74,24 +74,24 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 }
 
 // appendJSON writes the customer by hand: through encoding/json's
-// reflection it was a quarter of a PATCH's handler. Strings are quoted as
-// Node's JSON.stringify quotes them (no HTML escapes, invalid UTF-8 as
-// U+FFFD); metadata keys are sorted, so an answer is the same every time.
+// reflection it was a quarter of a PATCH's handler. The bytes are
+// encoding/json's (metadata keys sorted), but for a lone surrogate kept
+// from a request body, written back as JSON.stringify writes it.
 func (c Customer) appendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, c.ID)
+	b = jsonparse.AppendString(b, c.ID)
 	b = append(b, `,"name":`...)
-	b = appendString(b, c.Name)
+	b = jsonparse.AppendString(b, c.Name)
 	b = append(b, `,"status":`...)
-	b = appendString(b, c.Status)
+	b = jsonparse.AppendString(b, c.Status)
 	b = append(b, `,"balance_group":`...)
 	if c.BalanceGroup == nil {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, `{"eic":`...)
-		b = appendString(b, c.BalanceGroup.EIC)
+		b = jsonparse.AppendString(b, c.BalanceGroup.EIC)
 		b = append(b, `,"tso":`...)
-		b = appendString(b, c.BalanceGroup.TSO)
+		b = jsonparse.AppendString(b, c.BalanceGroup.TSO)
 		b = append(b, '}')
 	}
 	b = append(b, `,"metadata":{`...)
@@ -99,9 +99,9 @@ func (c Customer) appendJSON(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
+		b = jsonparse.AppendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, c.Metadata[k])
+		b = jsonparse.AppendString(b, c.Metadata[k])
 	}
 	b = append(b, `},"assigned_at":`...)
 	b = appendTimestamp(b, c.AssignedAt)
@@ -114,11 +114,6 @@ func (c Customer) appendJSON(b []byte) []byte {
 		b = appendTimestamp(b, *c.ActivatedAt)
 	}
 	return append(b, '}')
-}
-
-func appendString(b []byte, s string) []byte {
-	b, _ = jsontext.AppendQuote(b, s) // invalid UTF-8 is already replaced
-	return b
 }
 
 func appendTimestamp(b []byte, t time.Time) []byte {
