@@ -231,14 +231,14 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 	q.status, _ = values["status"].(string)
 	q.search, _ = values["search"].(string)
 	q.after, _ = values["after"].(string)
-	all, err := a.customers.All(r.Context(), sess)
-	if err != nil {
+	found := newPage(key.brp.id, q)
+	if err := a.customers.Each(r.Context(), sess, found.consider); err != nil {
 		a.writeStoreError(w, r, err)
 		return
 	}
-	page, more := selectPage(all, key.brp.id, q)
+	customers, more := found.result()
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(listBody(page, q.limit, more))
+	_, _ = w.Write(listBody(customers, q.limit, more))
 }
 
 // writeCustomer answers 200 with one customer.

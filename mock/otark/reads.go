@@ -20,30 +20,39 @@ type listQuery struct {
 	limit                 int
 }
 
-// selectPage picks the page of brpID's customers that q asks for, and
-// whether more match after it. A cursor that is no customer of the BRP
-// answers an empty page rather than starting over.
-func selectPage(all map[string]customerRecord, brpID string, q listQuery) ([]Customer, bool) {
-	var own []Customer
-	cursorKnown := q.after == ""
-	for _, rec := range all {
-		if rec.BRP != brpID {
-			continue
-		}
-		cursorKnown = cursorKnown || rec.Customer.ID == q.after
-		if rec.Customer.ID > q.after && q.matches(rec.Customer) {
-			own = append(own, rec.Customer)
-		}
+// page gathers, from every customer of the session, the page of brpID's
+// customers that q asks for, and whether more match after it. A cursor
+// that is no customer of the BRP answers an empty page rather than
+// starting over.
+type page struct {
+	brpID       string
+	q           listQuery
+	matching    []Customer
+	cursorKnown bool
+}
+
+func newPage(brpID string, q listQuery) *page {
+	return &page{brpID: brpID, q: q, cursorKnown: q.after == ""}
+}
+
+func (p *page) consider(_ string, rec customerRecord) {
+	if rec.BRP != p.brpID {
+		return
 	}
-	page := []Customer{}
-	if !cursorKnown {
-		return page, false
+	p.cursorKnown = p.cursorKnown || rec.Customer.ID == p.q.after
+	if rec.Customer.ID > p.q.after && p.q.matches(rec.Customer) {
+		p.matching = append(p.matching, rec.Customer)
 	}
-	slices.SortFunc(own, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
-	for _, c := range own[:min(q.limit, len(own))] {
-		page = append(page, c.clone())
+}
+
+// result is the page, sorted by id, and whether more follow. Its
+// customers share the store's records: they are only encoded.
+func (p *page) result() ([]Customer, bool) {
+	if !p.cursorKnown {
+		return []Customer{}, false
 	}
-	return page, len(own) > q.limit
+	slices.SortFunc(p.matching, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
+	return p.matching[:min(p.q.limit, len(p.matching))], len(p.matching) > p.q.limit
 }
 
 // matches applies the status filter and the search: a case-insensitive

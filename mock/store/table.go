@@ -77,6 +77,24 @@ func (t *Table[T]) All(ctx context.Context, s Session) (map[string]T, error) {
 	return out, nil
 }
 
+// Each calls fn with every record All would return, in no order, without
+// copying the table: a read of a few records need not pay for all of them.
+func (t *Table[T]) Each(ctx context.Context, s Session, fn func(key string, v T)) error {
+	stored, err := s.All(ctx, t.name, t.codec)
+	if err != nil {
+		return err
+	}
+	for k, v := range t.seed {
+		if _, overridden := stored[k]; !overridden {
+			fn(k, v)
+		}
+	}
+	for k, v := range stored {
+		fn(k, v.(T))
+	}
+	return nil
+}
+
 type jsonCodec[T any] struct{}
 
 func (jsonCodec[T]) Encode(v any) ([]byte, error) { return json.Marshal(v.(T)) }
