@@ -19,16 +19,7 @@ func reflectedCustomer(c Customer) []byte {
 	if metadata == nil {
 		metadata = map[string]string{}
 	}
-	b, _ := json.Marshal(struct {
-		ID           string            `json:"id"`
-		Name         string            `json:"name"`
-		Status       string            `json:"status"`
-		BalanceGroup *BalanceGroup     `json:"balance_group"`
-		Metadata     map[string]string `json:"metadata"`
-		AssignedAt   string            `json:"assigned_at"`
-		CreatedAt    string            `json:"created_at"`
-		ActivatedAt  *string           `json:"activated_at"`
-	}{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
+	b, _ := json.Marshal(customerJSON{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
 	return b
 }
 
