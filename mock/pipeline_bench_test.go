@@ -82,7 +82,7 @@ func BenchmarkPipelinePoderoPut(b *testing.B) {
 	path := "/api/partners/v2.0/org/0b6a3c1e-5d2f-4e8a-9c71-3f2d8e4b6a10/users/4f9d2c7a-1b3e-4a6f-8d2c-5e7b9a1c3d20/energy-contracts/a1e5c9d3-2f4b-4c6d-8e0a-1b3c5d7e9f53"
 	benchPipeline(b, http.MethodPut, path, h, func(i int) []byte {
 		return []byte(`{"energy_contract_type":"spot_hourly","energy_prices":[{"price":0.2841,"timestamp":"2026-01-10T09:00:00Z"}],` +
-			`"building_id":null,"meter_id":"M` + strconv.Itoa(i) +
+			`"building_id":"7c2e9f4a-6b1d-4e3a-9f8c-2a4d6b8e0f31","meter_id":"M` + strconv.Itoa(i) +
 			`","supplier":"gridtwin bench","currency_energy_price":"EUR","energy_price_includes_external_components":true}`)
 	}, http.StatusOK)
 }

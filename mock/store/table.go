@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 )
 
 // Table is a typed view of one kind of record of one API, over the
@@ -63,16 +62,10 @@ func (t *Table[T]) Update(ctx context.Context, s Session, key string, fn func(cu
 // All returns every record of the session: the fixtures overlaid with what
 // it stored.
 func (t *Table[T]) All(ctx context.Context, s Session) (map[string]T, error) {
-	stored, err := s.All(ctx, t.name, t.codec)
+	out := make(map[string]T, len(t.seed))
+	err := t.Each(ctx, s, func(k string, v T) { out[k] = v })
 	if err != nil {
 		return nil, err
-	}
-	out := maps.Clone(t.seed)
-	if out == nil {
-		out = map[string]T{}
-	}
-	for k, v := range stored {
-		out[k] = v.(T)
 	}
 	return out, nil
 }
