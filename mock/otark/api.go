@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -60,10 +59,47 @@ type Customer struct {
 	Name         string
 	Status       string
 	BalanceGroup *BalanceGroup
-	Metadata     map[string]string
+	Metadata     Metadata
 	AssignedAt   time.Time
 	CreatedAt    time.Time
 	ActivatedAt  *time.Time
+}
+
+// Metadata is a customer's metadata, its pairs sorted by key, each key
+// once. A map of three pairs is some 300 bytes and a slice of them 96: with
+// 100,000 customers, and a copy of each one written, that was half the heap.
+// Sorted, it is also already in the order the answer lists it.
+type Metadata []MetadataPair
+
+// MetadataPair is one metadata key and its value.
+type MetadataPair struct{ Key, Value string }
+
+// MetadataOf sorts m's pairs into a Metadata.
+func MetadataOf(m map[string]string) Metadata {
+	out := make(Metadata, 0, len(m))
+	for k, v := range m {
+		out = append(out, MetadataPair{k, v})
+	}
+	slices.SortFunc(out, func(x, y MetadataPair) int { return strings.Compare(x.Key, y.Key) })
+	return out
+}
+
+// Get returns the value at key.
+func (m Metadata) Get(key string) (string, bool) {
+	i, found := slices.BinarySearchFunc(m, key, func(p MetadataPair, k string) int { return strings.Compare(p.Key, k) })
+	if !found {
+		return "", false
+	}
+	return m[i].Value, true
+}
+
+// Map returns the pairs as a map.
+func (m Metadata) Map() map[string]string {
+	out := make(map[string]string, len(m))
+	for _, p := range m {
+		out[p.Key] = p.Value
+	}
+	return out
 }
 
 // MarshalJSON writes the spec's Customer with the contract's timestamps
@@ -95,13 +131,13 @@ func (c Customer) appendJSON(b []byte) []byte {
 		b = append(b, '}')
 	}
 	b = append(b, `,"metadata":{`...)
-	for i, k := range slices.Sorted(maps.Keys(c.Metadata)) {
+	for i, p := range c.Metadata {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonparse.AppendString(b, k)
+		b = jsonparse.AppendString(b, p.Key)
 		b = append(b, ':')
-		b = jsonparse.AppendString(b, c.Metadata[k])
+		b = jsonparse.AppendString(b, p.Value)
 	}
 	b = append(b, `},"assigned_at":`...)
 	b = appendTimestamp(b, c.AssignedAt)
@@ -138,10 +174,7 @@ func (c *Customer) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	*c = Customer{in.ID, in.Name, in.Status, in.BalanceGroup, in.Metadata, in.AssignedAt, in.CreatedAt, in.ActivatedAt}
-	if c.Metadata == nil {
-		c.Metadata = map[string]string{}
-	}
+	*c = Customer{in.ID, in.Name, in.Status, in.BalanceGroup, MetadataOf(in.Metadata), in.AssignedAt, in.CreatedAt, in.ActivatedAt}
 	return nil
 }
 
@@ -155,10 +188,7 @@ func (c Customer) clone() Customer {
 		bg := *c.BalanceGroup
 		out.BalanceGroup = &bg
 	}
-	out.Metadata = maps.Clone(c.Metadata)
-	if out.Metadata == nil {
-		out.Metadata = map[string]string{}
-	}
+	out.Metadata = slices.Clone(c.Metadata)
 	if c.ActivatedAt != nil {
 		t := *c.ActivatedAt
 		out.ActivatedAt = &t
@@ -269,7 +299,7 @@ func (a *API) fixtureCustomers() map[string]customerRecord {
 			a.order = append(a.order, c.ID)
 			cust := Customer{
 				ID: c.ID, Name: c.Name, Status: c.Status, BalanceGroup: c.BalanceGroup,
-				Metadata: c.Metadata, AssignedAt: c.AssignedAt, CreatedAt: c.CreatedAt, ActivatedAt: c.ActivatedAt,
+				Metadata: MetadataOf(c.Metadata), AssignedAt: c.AssignedAt, CreatedAt: c.CreatedAt, ActivatedAt: c.ActivatedAt,
 			}
 			// No clone: the record takes over the decoded fixture's maps,
 			// and records are never changed in place.

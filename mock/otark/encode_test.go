@@ -15,11 +15,7 @@ func reflectedCustomer(c Customer) []byte {
 		s := stamp(*c.ActivatedAt)
 		activated = &s
 	}
-	metadata := c.Metadata
-	if metadata == nil {
-		metadata = map[string]string{}
-	}
-	b, _ := json.Marshal(customerJSON{c.ID, c.Name, c.Status, c.BalanceGroup, metadata, stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
+	b, _ := json.Marshal(customerJSON{c.ID, c.Name, c.Status, c.BalanceGroup, c.Metadata.Map(), stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
 	return b
 }
 
@@ -31,7 +27,7 @@ func TestCustomerJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		{
 			ID: "cust_<&>", Name: "Quote \" backslash \\ tab \t nul \x00 line\u2028sep emoji 🌊 bad \xff", Status: "pending",
 			BalanceGroup: &BalanceGroup{EIC: "11XGRIDTWIN-1", TSO: "50Hertz"},
-			Metadata:     map[string]string{"z": "last", "a": "first", "ключ": "значение", "": "empty key"},
+			Metadata:     MetadataOf(map[string]string{"z": "last", "a": "first", "ключ": "значение", "": "empty key"}),
 			AssignedAt:   activated, CreatedAt: activated.Add(-time.Hour), ActivatedAt: &activated,
 		},
 	} {

@@ -124,7 +124,10 @@ func (a *API) applyUpdate(r *http.Request, b *brp, rec *customerRecord, u custom
 	if rec.BRP != b.id {
 		return errCustomerNotFound.problem(r, "")
 	}
-	next := rec.Customer.clone()
+	// A copy of the struct is enough: every change below replaces a
+	// field (a new balance group, activation or metadata), none writes
+	// through what the stored customer points at.
+	next := rec.Customer
 	// Balance-group rules come before status rules: a request breaking
 	// both is answered with the balance-group error.
 	if u.balanceGroup != nil {

@@ -423,10 +423,10 @@ func TestStateIsADeepCopy(t *testing.T) {
 		return st.(State)
 	}
 	st := state()
-	st.BRPs[0].Customers[0].Metadata["mutated"] = "yes"
+	st.BRPs[0].Customers[0].Metadata[0].Value = "mutated"
 	st.BRPs[0].Customers[0].BalanceGroup.TSO = "MUTATED"
 	again := state()
-	if _, ok := again.BRPs[0].Customers[0].Metadata["mutated"]; ok || again.BRPs[0].Customers[0].BalanceGroup.TSO == "MUTATED" {
+	if again.BRPs[0].Customers[0].Metadata[0].Value == "mutated" || again.BRPs[0].Customers[0].BalanceGroup.TSO == "MUTATED" {
 		t.Fatal("changing State()'s result changed the store")
 	}
 	ids := []string{}

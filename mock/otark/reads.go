@@ -68,8 +68,8 @@ func (q listQuery) matches(c Customer) bool {
 	if strings.Contains(strings.ToLower(c.Name), needle) {
 		return true
 	}
-	for _, v := range c.Metadata {
-		if strings.Contains(strings.ToLower(v), needle) {
+	for _, p := range c.Metadata {
+		if strings.Contains(strings.ToLower(p.Value), needle) {
 			return true
 		}
 	}

@@ -2,7 +2,6 @@ package otark
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -97,18 +96,19 @@ func parseUpdate(body *jsonparse.Object) customerUpdate {
 // mergeMetadata is Otark's merge: given keys are added or overwritten,
 // absent keys are kept, and a key set to null is removed. current is not
 // modified.
-func mergeMetadata(current map[string]string, patch map[string]*string) map[string]string {
-	out := maps.Clone(current)
-	if out == nil {
-		out = map[string]string{}
-	}
-	for k, v := range patch {
-		if v == nil {
-			delete(out, k)
-		} else {
-			out[k] = *v
+func mergeMetadata(current Metadata, patch map[string]*string) Metadata {
+	out := make(Metadata, 0, len(current)+len(patch))
+	for _, p := range current {
+		if _, given := patch[p.Key]; !given {
+			out = append(out, p)
 		}
 	}
+	for k, v := range patch {
+		if v != nil {
+			out = append(out, MetadataPair{k, *v})
+		}
+	}
+	slices.SortFunc(out, func(x, y MetadataPair) int { return strings.Compare(x.Key, y.Key) })
 	return out
 }
 
