@@ -64,7 +64,12 @@ type report struct {
 type scaleFigures struct {
 	Customers     int     `json:"customers"`
 	FirstAnswerMs float64 `json:"first_answer_ms"`
-	ResidentMB    float64 `json:"resident_mb_after_run"`
+	// ResidentLoadedMB is read once the fixtures are loaded, before any
+	// load: what the customers cost. The goal applies to it. ResidentMB is
+	// read after the run, whose PATCHes wrote every customer once more, so
+	// it holds the fixtures and a session's copy of each.
+	ResidentLoadedMB float64 `json:"resident_mb_loaded"`
+	ResidentMB       float64 `json:"resident_mb_after_run"`
 	// RatioToDefault compares the valid otark PATCH with many customers to
 	// the same scenario with the default fixtures.
 	RatioToDefault float64 `json:"ratio_to_default_fixtures"`
@@ -210,7 +215,7 @@ func (r *report) compareToMemory(mem *result) {
 				s.RatioToDefault = quotient(res.RequestsPerSec, mem.RequestsPerSec)
 				prefix := fmt.Sprintf("%d customers: ", s.Customers)
 				r.atMost(prefix+"first answer", s.FirstAnswerMs, goalScaleFirstAnswerMs, "ms", "")
-				r.atMost(prefix+"resident", s.ResidentMB, goalScaleResidentMB, "MB", "")
+				r.atMost(prefix+"resident, loaded", s.ResidentLoadedMB, goalScaleResidentMB, "MB", "")
 				r.atLeast(prefix+"req/s", s.RatioToDefault, goalScaleRatio, "x", " default fixtures")
 			}
 		}
@@ -237,8 +242,8 @@ func (r *report) printSummary(w io.Writer) {
 	fmt.Fprintf(w, "\ngridtwin (default fixtures): first answer %.1f ms after start, resident %.1f MB after the run\n",
 		r.Gridtwin.FirstAnswerMs, r.Gridtwin.ResidentMB)
 	if s := r.Scale; s != nil {
-		fmt.Fprintf(w, "gridtwin (%d otark customers): first answer %.1f ms after start, resident %.1f MB, valid PATCH at %.2fx of default fixtures\n",
-			s.Customers, s.FirstAnswerMs, s.ResidentMB, s.RatioToDefault)
+		fmt.Fprintf(w, "gridtwin (%d otark customers): first answer %.1f ms after start, resident %.1f MB loaded and %.1f MB after the run (which wrote every customer), valid PATCH at %.2fx of default fixtures\n",
+			s.Customers, s.FirstAnswerMs, s.ResidentLoadedMB, s.ResidentMB, s.RatioToDefault)
 	}
 	if s := r.Redis; s != nil {
 		fmt.Fprintf(w, "gridtwin (redis store): valid PATCH at %.2fx of the in-memory store\n", s.RatioToMemory)

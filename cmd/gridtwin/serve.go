@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -103,7 +101,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gridtwin serve: %v\n", err)
 		return 1
 	}
-	tuneGC()
 	if f.watch {
 		stopWatch, err := watchFixtures(f.fixtures, cfg, handler, events)
 		if err != nil {
@@ -113,6 +110,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		defer stopWatch()
 	}
 	printBanner(stdout, "http://"+ln.Addr().String(), handler, cfg.Server)
+	defer tuneGC()()
 	return serveUntilSignal(ln, handler, stdout, stderr)
 }
 
@@ -216,45 +214,4 @@ func serveUntilSignal(ln net.Listener, handler http.Handler, stdout, stderr io.W
 		return 1
 	}
 	return 0
-}
-
-// tuneGC trades a little memory for fewer collections. A mock's live heap is
-// its fixtures plus a few KB per request in flight, and with Go's default
-// GOGC=100 a small heap is collected thousands of times a second under
-// load, which shows in the tail latency. GOGC=400 collects a fifth as often.
-//
-// It sets no memory limit. A soft limit near the idle live heap (it was
-// 16 MiB above it) is crossed by any burst: a thousand requests in flight
-// hold their connection buffers and bodies at once, the live heap jumps
-// past the limit, and the collector runs back to back (20 cycles per burst
-// of 1,000 PATCHes, 2.6 times slower than Go's default, in make bench's
-// burst scenario). A limit far enough above to never be crossed would not
-// bound anything. GOGC or GOMEMLIMIT in the environment take precedence.
-//
-// Reading the fixtures leaves their parse behind as garbage (a 100,000
-// customer file: about 220 MB allocated for 60 MB kept); handing it back to
-// the system now keeps the resident set near the live heap from the start.
-func tuneGC() {
-	debug.FreeOSMemory()
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	debug.SetGCPercent(gcPercent(ms.HeapAlloc))
-}
-
-// gcHeadroom is how far past the live heap the heap may grow between
-// collections. With the default fixtures (a few MB live) GOGC=400 stays far
-// below it; with 100,000 customers (60 MB live) GOGC=400 would let the heap
-// reach 300 MB, so the percentage shrinks to keep the headroom, down to Go's
-// default and never below: a large heap is collected no more often than Go
-// would collect it anyway.
-const gcHeadroom = 64 << 20
-
-func gcPercent(live uint64) int {
-	if live == 0 {
-		return 400
-	}
-	return int(min(400, max(100, gcHeadroom*100/live)))
 }
