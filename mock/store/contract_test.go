@@ -147,6 +147,43 @@ var contractCases = []struct {
 			t.Fatalf("b = N %d with %d tags, want N %d with %d tags", got.N, len(got.Tags), 2+writers, writers)
 		}
 	}},
+	{"concurrent updates of one key each get their own outcome", func(t *testing.T, newStore factory) {
+		// The Redis store commits the updates that queue up on a record
+		// together: a refused one must fail alone, and every accepted one
+		// must answer the record as its own update left it.
+		sess := open(t, newStore(t, store.Options{}), store.DefaultSession)
+		tbl := store.NewTable("test.records", seed)
+		refused := errors.New("rule broken")
+		const writers = 60
+		answers := make([]int, writers)
+		parallel(t, writers, func(i int) error {
+			got, err := tbl.Update(context.Background(), sess, "b", func(cur record) (record, error) {
+				if i%3 == 0 {
+					return record{N: -1}, refused
+				}
+				return record{N: cur.N + 1}, nil
+			})
+			switch {
+			case i%3 == 0 && !errors.Is(err, refused):
+				return fmt.Errorf("refused update %d = %+v, %v; want its own error", i, got, err)
+			case i%3 != 0 && err != nil:
+				return fmt.Errorf("accepted update %d failed: %v", i, err)
+			}
+			answers[i] = got.N
+			return nil
+		})
+		accepted := writers - writers/3
+		if got := mustGet(t, tbl, sess, "b"); got.N != 2+accepted {
+			t.Fatalf("b.N = %d, want %d (the fixture's 2 plus each accepted update)", got.N, 2+accepted)
+		}
+		seen := map[int]bool{}
+		for i, n := range answers {
+			if i%3 != 0 && (n < 3 || n > 2+accepted || seen[n]) {
+				t.Fatalf("accepted update %d answered N %d: each must answer a distinct N in 3..%d", i, n, 2+accepted)
+			}
+			seen[n] = true
+		}
+	}},
 	{"sessions do not see each other's writes", func(t *testing.T, newStore factory) {
 		ctx := context.Background()
 		s := newStore(t, store.Options{})

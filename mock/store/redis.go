@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -32,12 +31,12 @@ import (
 type Redis struct {
 	opts   Options
 	client *redis.Client
-	// writers serialise this process's updates of one record, so the
+	// writes queues this process's updates of one record, so the
 	// compare-and-set only ever races another replica, not a neighbour
-	// goroutine: under a burst on one record that is the difference
-	// between a few retries and running out of them.
-	writers [64]sync.Mutex
-	seen    seenRecords
+	// goroutine, and commits the updates that queued up meanwhile in one
+	// round trip (see writeQueue).
+	writes writeQueue
+	seen   seenRecords
 }
 
 // seenRecords remembers the bytes this process last saw of each record,
@@ -52,27 +51,29 @@ type seenRecords struct {
 type seenRecord struct {
 	raw   string
 	found bool
+	// value is raw decoded, when this process wrote it: records are never
+	// changed in place (see Table), so the next update can start from it
+	// without decoding raw again while it holds the record's writer lock.
+	value any
 }
 
 const seenLimit = 100_000
 
-func (c *seenRecords) get(field string) (raw string, found, known bool) {
+func (c *seenRecords) get(field string) (r seenRecord, known bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, known := c.records[field]
-	return r.raw, r.found, known
+	r, known = c.records[field]
+	return r, known
 }
 
-func (c *seenRecords) put(field, raw string, found bool) {
+func (c *seenRecords) put(field string, r seenRecord) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.records == nil || len(c.records) >= seenLimit {
 		c.records = map[string]seenRecord{}
 	}
-	c.records[field] = seenRecord{raw: raw, found: found}
+	c.records[field] = r
 }
-
-var writerSeed = maphash.MakeSeed()
 
 const (
 	redisPrefix      = "gridtwin:"
@@ -201,23 +202,53 @@ return {1}
 
 // Update applies fn to the record and compare-and-sets the result,
 // retrying when another writer got in between. Comparing bytes is enough:
-// fn's answer depends only on the record it was given. The first attempt
-// compares against what this process last wrote or read (writes to a key
-// from one process are serialised by its stripe lock, so that is usually
-// still current), which makes a write one round trip instead of two; a
-// stale guess costs nothing but the retry, since the script answers the
-// current bytes.
+// fn's answer depends only on the record it was given. Updates of one
+// record from this process take turns (writeQueue): the first to arrive
+// commits, and the ones that arrive during its round trip are applied one
+// after the other and committed together next, each seeing the one before.
 func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, fn func(any, bool) (any, error)) (any, error) {
 	hash := s.key("rec", table)
 	field := hash + "\x00" + key
-	lock := &s.r.writers[maphash.String(writerSeed, field)%uint64(len(s.r.writers))]
-	lock.Lock()
-	defer lock.Unlock()
-	raw, found, known := s.r.seen.get(field)
+	w := &queuedWrite{fn: fn, done: make(chan struct{})}
+	if !s.r.writes.join(field, w) {
+		<-w.done
+		if !w.lead {
+			return w.next, w.err
+		}
+	}
+	// w leads: its batch holds it first and the updates queued behind it.
+	batch := s.r.writes.take(field)
+	committed := false
+	defer func() {
+		if !committed { // an update panicked: the others must not wait forever
+			fail(batch[1:], fmt.Errorf("%w: an update of record %s/%s failed", ErrUnavailable, table, key))
+		}
+		for _, bw := range batch[1:] {
+			close(bw.done)
+		}
+		s.r.writes.handOver(field)
+	}()
+	// The batch is not this request's alone: its client hanging up must not
+	// fail the others (the round trips have their own timeout).
+	s.commit(context.WithoutCancel(ctx), hash, key, c, batch)
+	committed = true
+	return w.next, w.err
+}
+
+// commit applies the batch's updates in order and compare-and-sets the
+// outcome. The first attempt compares against what this process last
+// wrote or read (its own writes to a record take turns, so that is usually
+// still current), which makes a commit one round trip instead of two; a
+// stale guess costs nothing but the retry, since the script answers the
+// current bytes. Each write ends with its result or its error.
+func (s *redisSession) commit(ctx context.Context, hash, key string, c Codec, batch []*queuedWrite) {
+	field := hash + "\x00" + key
+	cur, known := s.r.seen.get(field)
 	if !known {
 		var err error
-		if raw, found, err = s.read(ctx, hash, key); err != nil {
-			return nil, err
+		if cur.raw, cur.found, err = s.read(ctx, hash, key); err != nil {
+			fail(batch, err)
+			return
 		}
 	}
 	for attempt := range maxUpdateAttempts {
@@ -225,25 +256,30 @@ func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, f
 			// Another replica keeps winning: let it finish first.
 			time.Sleep(time.Duration(rand.N(attempt*500)) * time.Microsecond)
 		}
-		next, enc, err := apply(c, fn, raw, found)
+		next, changed, err := applyAll(c, batch, cur)
 		if err != nil {
-			return nil, err
+			fail(batch, err)
+			return
 		}
-		res, err := casScript.Run(ctx, s.r.client, []string{hash, s.keySet()}, key, flag(found), raw, enc).Slice()
+		if !changed {
+			return // every update failed: nothing to write
+		}
+		res, err := casScript.Run(ctx, s.r.client, []string{hash, s.keySet()}, key, flag(cur.found), cur.raw, next.raw).Slice()
 		if err != nil {
-			return nil, unavailable(err)
+			fail(batch, unavailable(err))
+			return
 		}
 		if swapped, _ := res[0].(int64); swapped == 1 {
-			s.r.seen.put(field, enc, true)
-			return next, nil
+			s.r.seen.put(field, next)
+			return
 		}
-		raw, found = "", len(res) > 1
-		if found {
-			raw, _ = res[1].(string)
+		cur = seenRecord{found: len(res) > 1}
+		if cur.found {
+			cur.raw, _ = res[1].(string)
 		}
-		s.r.seen.put(field, raw, found)
+		s.r.seen.put(field, cur)
 	}
-	return nil, fmt.Errorf("%w: record %s/%s kept changing under %d attempts", ErrUnavailable, table, key, maxUpdateAttempts)
+	fail(batch, fmt.Errorf("%w: record %s/%s kept changing under %d attempts", ErrUnavailable, hash, key, maxUpdateAttempts))
 }
 
 func (s *redisSession) read(ctx context.Context, hash, key string) (string, bool, error) {
@@ -257,20 +293,37 @@ func (s *redisSession) read(ctx context.Context, hash, key string) (string, bool
 	return raw, true, nil
 }
 
-func apply(c Codec, fn func(any, bool) (any, error), raw string, found bool) (any, string, error) {
-	var cur any
-	if found {
+// applyAll runs each write's update on the record the one before left,
+// starting from rec; a write whose update fails keeps its error and leaves
+// the record as it was. It answers the record after the last one, encoded,
+// and whether any update succeeded; an error is the codec's, which fails
+// the whole batch.
+func applyAll(c Codec, batch []*queuedWrite, rec seenRecord) (seenRecord, bool, error) {
+	cur := rec.value
+	if rec.found && cur == nil {
 		var err error
-		if cur, err = c.Decode([]byte(raw)); err != nil {
-			return nil, "", err
+		if cur, err = c.Decode([]byte(rec.raw)); err != nil {
+			return rec, false, err
 		}
 	}
-	next, err := fn(cur, found)
-	if err != nil {
-		return nil, "", err
+	found, changed := rec.found, false
+	for _, w := range batch {
+		w.next, w.err = w.fn(cur, found)
+		if w.err == nil {
+			cur, found, changed = w.next, true, true
+		}
 	}
-	enc, err := c.Encode(next)
-	return next, string(enc), err
+	if !changed {
+		return rec, false, nil
+	}
+	enc, err := c.Encode(cur)
+	return seenRecord{raw: string(enc), found: true, value: cur}, true, err
+}
+
+func fail(batch []*queuedWrite, err error) {
+	for _, w := range batch {
+		w.next, w.err = nil, err
+	}
 }
 
 func flag(found bool) string {
