@@ -26,6 +26,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+	"github.com/gridtwin/gridtwin/mock/internal/pathtemplate"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -322,11 +323,13 @@ func (a *API) Name() string { return "otark" }
 // fixtures refuse an empty id). These routes come after the real ones so
 // they only catch what those miss.
 func (a *API) Register(r *mux.Router) {
-	r.HandleFunc(customersPath, a.listCustomers).Methods(http.MethodGet)
-	r.Handle(customersPath, methodNotAllowed(http.MethodGet))
-	r.HandleFunc(customerPath, a.patchCustomer).Methods(http.MethodPatch)
-	r.HandleFunc(customerPath, a.getCustomer).Methods(http.MethodGet)
-	r.Handle(customerPath, methodNotAllowed(customerMethods))
+	customers := pathtemplate.MustCompile(customersPath).MatchRoute
+	customer := pathtemplate.MustCompile(customerPath).MatchRoute
+	r.MatcherFunc(customers).HandlerFunc(a.listCustomers).Methods(http.MethodGet)
+	r.MatcherFunc(customers).Handler(methodNotAllowed(http.MethodGet))
+	r.MatcherFunc(customer).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
+	r.MatcherFunc(customer).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
+	r.MatcherFunc(customer).Handler(methodNotAllowed(customerMethods))
 	r.PathPrefix(customerPrefix).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
 	r.PathPrefix(customerPrefix).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
 	r.PathPrefix(customerPrefix).Handler(methodNotAllowed(customerMethods))

@@ -24,6 +24,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/gridtwin/gridtwin/mock/internal/pathtemplate"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -105,14 +106,16 @@ func (a *API) Name() string { return "podero" }
 // under the API's prefixes gets Django's 404 page (or its slash redirect).
 func (a *API) Register(r *mux.Router) {
 	// The contract PUT is the API's main operation, and mux tries routes in
-	// order, matching a regexp for each: first, it skips five of them.
-	r.HandleFunc(contractPath, a.updateContract).Methods(http.MethodPut)
-	r.Handle(contractPath, methodNotAllowed("PUT", "Method not allowed"))
+	// order: first, it skips five of them.
+	contract := pathtemplate.MustCompile(contractPath).MatchRoute
+	contracts := pathtemplate.MustCompile(contractsPath).MatchRoute
+	r.MatcherFunc(contract).HandlerFunc(a.updateContract).Methods(http.MethodPut)
+	r.MatcherFunc(contract).Handler(methodNotAllowed("PUT", "Method not allowed"))
 	r.HandleFunc(tokenPath, a.token).Methods(http.MethodPost)
 	r.Handle(tokenPath, methodNotAllowed("POST, OPTIONS", ""))
-	r.HandleFunc(contractsPath, a.listContracts).Methods(http.MethodGet)
-	r.HandleFunc(contractsPath, a.createContract).Methods(http.MethodPost)
-	r.Handle(contractsPath, methodNotAllowed("GET, POST", "Method not allowed"))
+	r.MatcherFunc(contracts).HandlerFunc(a.listContracts).Methods(http.MethodGet)
+	r.MatcherFunc(contracts).HandlerFunc(a.createContract).Methods(http.MethodPost)
+	r.MatcherFunc(contracts).Handler(methodNotAllowed("GET, POST", "Method not allowed"))
 	// Last, so that they only catch what the routes above miss.
 	notFound := notFound(knownPaths())
 	for _, prefix := range djangoPrefixes {
