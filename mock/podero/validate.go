@@ -93,67 +93,131 @@ func newOperation(model *v3.Document, method, template string) (*operation, erro
 // coerce does what pydantic does with value where the spec describes it:
 // the lax conversion on success, pydantic's error otherwise. Objects keep
 // only declared properties: unknown fields are ignored, as pydantic does.
-func coerce(f *fieldSpec, value any, loc []any) (any, []fieldError) {
+// A value pydantic keeps as it is comes back as the same interface, so a
+// valid body is not boxed a second time.
+func coerce(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	if value == nil && f.allows("null") {
 		return nil, nil
 	}
-	one := func(v any, e *fieldError) (any, []fieldError) {
-		if e != nil {
-			e.Loc = loc
-			return nil, []fieldError{*e}
-		}
-		return v, nil
-	}
 	switch {
 	case len(f.enum) > 0:
-		return one(pyEnum(value, f.enum))
+		s, e := pyEnum(value, f.enum)
+		return sameString(value, s, e, at)
 	case f.allows("number"):
-		return one(pyFloat(value))
+		n, e := pyFloat(value)
+		if x, ok := value.(float64); ok && e == nil && x == n {
+			return value, nil
+		}
+		return result(n, e, at)
 	case f.allows("boolean"):
-		return one(pyBool(value))
+		b, e := pyBool(value)
+		return result(b, e, at)
 	case f.allows("string") && f.format == "uuid":
-		return one(pyUUID(value))
+		s, e := pyUUID(value)
+		return sameString(value, s, e, at)
 	case f.allows("string") && f.format == "date-time":
-		return one(pyDatetime(value))
+		s, e := pyDatetime(value)
+		return sameString(value, s, e, at)
 	case f.allows("string"):
-		return one(pyString(value, f.maxLength))
+		s, e := pyString(value, f.maxLength)
+		return sameString(value, s, e, at)
 	case f.allows("array"):
-		list, ok := value.([]any)
-		if !ok {
-			return one(nil, typeError("list_type", "Input should be a valid list"))
-		}
-		out := make([]any, len(list))
-		var errs []fieldError
-		for i, item := range list {
-			v, e := coerce(f.items, item, appendLoc(loc, i))
-			out[i] = v
-			errs = append(errs, e...)
-		}
-		return out, errs
+		return coerceList(f, value, at)
 	case f.allows("object"):
-		obj, ok := value.(map[string]any)
-		if !ok {
-			return one(nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"))
-		}
-		out := make(map[string]any, len(f.props))
-		var errs []fieldError
-		for _, name := range f.props {
-			v, present := obj[name]
-			if !present {
-				if slices.Contains(f.required, name) {
-					errs = append(errs, missing(appendLoc(loc, name)))
-				}
-				continue
-			}
-			cv, e := coerce(f.children[name], v, appendLoc(loc, name))
-			if len(e) == 0 {
-				out[name] = cv
-			}
-			errs = append(errs, e...)
-		}
-		return out, errs
+		return coerceObject(f, value, at)
 	}
 	return value, nil
+}
+
+func coerceList(f *fieldSpec, value any, at *place) (any, []fieldError) {
+	list, ok := value.([]any)
+	if !ok {
+		return result[any](nil, typeError("list_type", "Input should be a valid list"), at)
+	}
+	out := make([]any, len(list))
+	var errs []fieldError
+	for i, item := range list {
+		v, e := coerce(f.items, item, at.push(segment{index: i}))
+		at.pop()
+		out[i] = v
+		errs = append(errs, e...)
+	}
+	return out, errs
+}
+
+func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
+	obj, ok := value.(map[string]any)
+	if !ok {
+		return result[any](nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"), at)
+	}
+	out := make(map[string]any, len(f.props))
+	var errs []fieldError
+	for _, name := range f.props {
+		v, present := obj[name]
+		if !present {
+			if slices.Contains(f.required, name) {
+				errs = append(errs, missing(at.push(segment{name: name, named: true}).loc()))
+				at.pop()
+			}
+			continue
+		}
+		cv, e := coerce(f.children[name], v, at.push(segment{name: name, named: true}))
+		at.pop()
+		if len(e) == 0 {
+			out[name] = cv
+		}
+		errs = append(errs, e...)
+	}
+	return out, errs
+}
+
+func result[T any](v T, e *fieldError, at *place) (any, []fieldError) {
+	if e != nil {
+		e.Loc = at.loc()
+		return nil, []fieldError{*e}
+	}
+	return v, nil
+}
+
+// sameString answers with the input itself when pydantic kept the string
+// unchanged.
+func sameString(value any, s string, e *fieldError, at *place) (any, []fieldError) {
+	if in, ok := value.(string); ok && e == nil && in == s {
+		return value, nil
+	}
+	return result(s, e, at)
+}
+
+// place is where coerce is in the request: a stack of segments it pushes
+// as it descends. pydantic's loc is built from it only for an error, so a
+// valid field costs no allocation for its location.
+type place struct {
+	root []any // the loc of the value coerce started from
+	path []segment
+}
+
+type segment struct {
+	name  string
+	named bool // name is the segment, else index
+	index int
+}
+
+func startAt(loc []any) *place { return &place{root: loc} }
+
+func (p *place) push(s segment) *place { p.path = append(p.path, s); return p }
+func (p *place) pop()                  { p.path = p.path[:len(p.path)-1] }
+
+func (p *place) loc() []any {
+	loc := make([]any, len(p.root), len(p.root)+len(p.path))
+	copy(loc, p.root)
+	for _, s := range p.path {
+		if s.named {
+			loc = append(loc, s.name)
+		} else {
+			loc = append(loc, s.index)
+		}
+	}
+	return loc
 }
 
 func missing(loc []any) fieldError {
@@ -207,7 +271,7 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 	// the JSON Schema allowed (a leap second, say) is reported as well.
 	out = checked{ids: map[string]string{}}
 	for _, name := range op.params {
-		v, e := coerce(op.param[name], vars[name], []any{"path", name})
+		v, e := coerce(op.param[name], vars[name], startAt([]any{"path", name}))
 		add(e...)
 		if s, ok := v.(string); ok {
 			out.ids[name] = s
@@ -217,7 +281,7 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 		if raw == nil {
 			add(missing(bodyLoc))
 		} else {
-			v, e := coerce(op.body, payload, bodyLoc)
+			v, e := coerce(op.body, payload, startAt(bodyLoc))
 			// coerce visits each place once, so its errors need no
 			// look-up in seen: on 140,000 bad items that look-up cost
 			// as much as the rest of the request.
@@ -274,7 +338,7 @@ func (a *API) translateBody(root *fieldSpec, payload any, failures []*verrors.Sc
 			}
 			continue
 		}
-		_, e := coerce(spec, value, loc)
+		_, e := coerce(spec, value, startAt(loc))
 		if len(e) > 0 && len(e[0].Loc) == len(loc) {
 			errs = append(errs, e[0])
 		}
