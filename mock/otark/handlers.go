@@ -97,24 +97,24 @@ var errRefused = errors.New("refused by a rule")
 // updateCustomer computes the whole new customer and stores it only if
 // every rule passes, so a failing PATCH changes nothing; the store makes
 // the read and the write one atomic step.
-func (a *API) updateCustomer(r *http.Request, sess store.Session, b *brp, id string, u customerUpdate) (Customer, *Problem, error) {
+func (a *API) updateCustomer(r *http.Request, sess store.Session, b *brp, id string, u customerUpdate) (record, *Problem, error) {
 	var refused *Problem
-	rec, err := a.customers.Update(r.Context(), sess, id, func(rec customerRecord) (customerRecord, error) {
-		refused = a.applyUpdate(r, b, &rec, u)
-		if refused != nil {
-			return rec, errRefused
+	stored, err := a.customers.Update(r.Context(), sess, id, func(cur record) (record, error) {
+		rec := cur.unpack()
+		if refused = a.applyUpdate(r, b, &rec, u); refused != nil {
+			return cur, errRefused
 		}
-		return rec, nil
+		return pack(rec), nil
 	})
 	switch {
 	case errors.Is(err, errRefused):
-		return Customer{}, refused, nil
+		return record{}, refused, nil
 	case errors.Is(err, store.ErrNotFound):
-		return Customer{}, errCustomerNotFound.problem(r, ""), nil
+		return record{}, errCustomerNotFound.problem(r, ""), nil
 	case err != nil:
-		return Customer{}, nil, err
+		return record{}, nil, err
 	}
-	return rec.Customer, nil, nil
+	return stored, nil, nil
 }
 
 // applyUpdate replaces rec's customer with the updated one, or answers the
@@ -209,11 +209,11 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) {
 		a.writeStoreError(w, r, err)
 		return
 	}
-	if !found || rec.BRP != key.brp.id {
+	if !found || rec.brp() != key.brp.id {
 		answerProblem(w, r, errCustomerNotFound.problem(r, ""))
 		return
 	}
-	writeCustomer(w, rec.Customer)
+	writeCustomer(w, rec)
 }
 
 // listCustomers answers GET /v1/customers: a page of the key's BRP's
@@ -245,10 +245,10 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeCustomer answers 200 with one customer.
-func writeCustomer(w http.ResponseWriter, c Customer) {
+func writeCustomer(w http.ResponseWriter, rec record) {
 	// Not json.Marshal: it would re-scan and compact what MarshalJSON
 	// returns, a seventh of the whole request in the profile.
-	body, _ := c.MarshalJSON()
+	body := rec.appendJSON(make([]byte, 0, 384))
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)
 }

@@ -27,7 +27,7 @@ type listQuery struct {
 type page struct {
 	brpID       string
 	q           listQuery
-	matching    []Customer
+	matching    []record
 	cursorKnown bool
 }
 
@@ -35,41 +35,41 @@ func newPage(brpID string, q listQuery) *page {
 	return &page{brpID: brpID, q: q, cursorKnown: q.after == ""}
 }
 
-func (p *page) consider(_ string, rec customerRecord) {
-	if rec.BRP != p.brpID {
+func (p *page) consider(_ string, rec record) {
+	if rec.brp() != p.brpID {
 		return
 	}
-	p.cursorKnown = p.cursorKnown || rec.Customer.ID == p.q.after
-	if rec.Customer.ID > p.q.after && p.q.matches(rec.Customer) {
-		p.matching = append(p.matching, rec.Customer)
+	id := rec.id()
+	p.cursorKnown = p.cursorKnown || id == p.q.after
+	if id > p.q.after && p.q.matches(rec) {
+		p.matching = append(p.matching, rec)
 	}
 }
 
-// result is the page, sorted by id, and whether more follow. Its
-// customers share the store's records: they are only encoded.
-func (p *page) result() ([]Customer, bool) {
+// result is the page, sorted by id, and whether more follow.
+func (p *page) result() ([]record, bool) {
 	if !p.cursorKnown {
-		return []Customer{}, false
+		return nil, false
 	}
-	slices.SortFunc(p.matching, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
+	slices.SortFunc(p.matching, func(x, y record) int { return cmp.Compare(x.id(), y.id()) })
 	return p.matching[:min(p.q.limit, len(p.matching))], len(p.matching) > p.q.limit
 }
 
 // matches applies the status filter and the search: a case-insensitive
 // substring of the name or of any metadata value.
-func (q listQuery) matches(c Customer) bool {
-	if q.status != "" && c.Status != q.status {
+func (q listQuery) matches(rec record) bool {
+	if q.status != "" && rec.status() != q.status {
 		return false
 	}
 	if q.search == "" {
 		return true
 	}
 	needle := strings.ToLower(q.search)
-	if strings.Contains(strings.ToLower(c.Name), needle) {
+	if strings.Contains(strings.ToLower(rec.name()), needle) {
 		return true
 	}
-	for _, p := range c.Metadata {
-		if strings.Contains(strings.ToLower(p.Value), needle) {
+	for i := range rec.pairs() {
+		if strings.Contains(strings.ToLower(rec.pair(i).Value), needle) {
 			return true
 		}
 	}
@@ -77,7 +77,7 @@ func (q listQuery) matches(c Customer) bool {
 }
 
 // listBody is the list's answer: one page and whether more follow.
-func listBody(page []Customer, limit int, more bool) []byte {
+func listBody(page []record, limit int, more bool) []byte {
 	b := make([]byte, 0, 64+384*len(page))
 	b = append(b, `{"customers":[`...)
 	for i, c := range page {
