@@ -316,9 +316,9 @@ func (a *API) Register(r *mux.Router) {
 	r.MatcherFunc(customer).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
 	r.MatcherFunc(customer).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
 	r.MatcherFunc(customer).Handler(methodNotAllowed(customerMethods))
-	r.PathPrefix(customerPrefix).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
-	r.PathPrefix(customerPrefix).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
-	r.PathPrefix(customerPrefix).Handler(methodNotAllowed(customerMethods))
+	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
+	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
+	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).Handler(methodNotAllowed(customerMethods))
 }
 
 // State is the customers of every BRP, BRPs in fixture order and customers

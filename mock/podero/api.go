@@ -111,15 +111,16 @@ func (a *API) Register(r *mux.Router) {
 	contracts := pathtemplate.MustCompile(contractsPath).MatchRoute
 	r.MatcherFunc(contract).HandlerFunc(a.updateContract).Methods(http.MethodPut)
 	r.MatcherFunc(contract).Handler(methodNotAllowed("PUT", "Method not allowed"))
-	r.HandleFunc(tokenPath, a.token).Methods(http.MethodPost)
-	r.Handle(tokenPath, methodNotAllowed("POST, OPTIONS", ""))
+	token := pathtemplate.MustCompile(tokenPath).MatchRoute
+	r.MatcherFunc(token).HandlerFunc(a.token).Methods(http.MethodPost)
+	r.MatcherFunc(token).Handler(methodNotAllowed("POST, OPTIONS", ""))
 	r.MatcherFunc(contracts).HandlerFunc(a.listContracts).Methods(http.MethodGet)
 	r.MatcherFunc(contracts).HandlerFunc(a.createContract).Methods(http.MethodPost)
 	r.MatcherFunc(contracts).Handler(methodNotAllowed("GET, POST", "Method not allowed"))
 	// Last, so that they only catch what the routes above miss.
 	notFound := notFound(knownPaths())
 	for _, prefix := range djangoPrefixes {
-		r.PathPrefix(prefix).Handler(notFound)
+		r.MatcherFunc(pathtemplate.Prefix(prefix)).Handler(notFound)
 	}
 }
 

@@ -105,3 +105,16 @@ func (m *Matcher) MatchRoute(r *http.Request, match *mux.RouteMatch) bool {
 	match.Vars = vars
 	return true
 }
+
+// Prefix is the mux.MatcherFunc of mux's PathPrefix for a prefix without
+// variables: a vendor's catch-all routes sit before the next vendor's
+// routes, and as regexps they were tried on every request of that vendor.
+func Prefix(prefix string) mux.MatcherFunc {
+	return func(r *http.Request, match *mux.RouteMatch) bool {
+		if !strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+		match.Vars = map[string]string{}
+		return true
+	}
+}

@@ -43,6 +43,26 @@ func TestMatchesAsMuxDoes(t *testing.T) {
 	}
 }
 
+func TestPrefixMatchesAsMuxDoes(t *testing.T) {
+	paths := []string{
+		"/v1/customers/", "/v1/customers", "/v1/customers/a", "/v1/customers/a/b", "/v1/customers/a%2Fb",
+		"/v1/Customers/a", "//v1/customers/a", "/oauth2/", "/oauth2", "/oauth2/token/", "/api/partners/x", "/",
+	}
+	for _, prefix := range []string{"/v1/customers/", "/api/partners/", "/oauth2/"} {
+		r := mux.NewRouter()
+		r.PathPrefix(prefix)
+		matches := Prefix(prefix)
+		for _, p := range paths {
+			req := httptest.NewRequest("GET", "http://h"+(&url.URL{Path: p}).EscapedPath(), nil)
+			var want, got mux.RouteMatch
+			wantOK := r.Match(req, &want)
+			if ok := matches(req, &got); ok != wantOK || ok && len(got.Vars) != 0 {
+				t.Errorf("Prefix(%q) on %q = %v %v, mux says %v", prefix, p, ok, got.Vars, wantOK)
+			}
+		}
+	}
+}
+
 func TestCompileRefusesWhatItCannotMatchAsMux(t *testing.T) {
 	for _, tmpl := range []string{"/a/{id:[0-9]+}", "/a/{id", "/a/x{id}", "/a/{id}{other}", "/a/{}"} {
 		if _, err := Compile(tmpl); err == nil {
