@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -269,6 +270,28 @@ var contractCases = []struct {
 		})
 		if w, _ := sess.Count(context.Background(), "test.rate", "k", now, time.Minute); w.Count != 51 {
 			t.Fatalf("count = %d, want 51", w.Count)
+		}
+	}},
+	{"concurrent hits each get their own place in the window", func(t *testing.T, newStore factory) {
+		// The Redis store counts the hits that queue up on a counter
+		// together: each must still answer its own count.
+		sess := open(t, newStore(t, store.Options{}), store.DefaultSession)
+		now := newClock().now()
+		const hits = 60
+		counts := make([]int, hits)
+		parallel(t, hits, func(i int) error {
+			w, err := sess.Count(context.Background(), "test.rate", "k", now, time.Minute)
+			counts[i] = w.Count
+			if err == nil && !w.Start.Equal(now) {
+				err = fmt.Errorf("hit %d: window from %v, want %v", i, w.Start, now)
+			}
+			return err
+		})
+		slices.Sort(counts)
+		for i, c := range counts {
+			if c != i+1 {
+				t.Fatalf("counts = %v, want each of 1 to %d once", counts, hits)
+			}
 		}
 	}},
 	{"tokens live until they expire", func(t *testing.T, newStore factory) {

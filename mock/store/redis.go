@@ -34,8 +34,10 @@ type Redis struct {
 	// writes queues this process's updates of one record, so the
 	// compare-and-set only ever races another replica, not a neighbour
 	// goroutine, and commits the updates that queued up meanwhile in one
-	// round trip (see writeQueue).
-	writes writeQueue
+	// round trip (see groupQueue); counts does the same for the hits of
+	// one counter.
+	writes groupQueue[writeOp]
+	counts groupQueue[countOp]
 	seen   seenRecords
 }
 
@@ -208,31 +210,22 @@ return {1}
 // after the other and committed together next, each seeing the one before.
 func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, fn func(any, bool) (any, error)) (any, error) {
 	hash := s.key("rec", table)
-	field := hash + "\x00" + key
-	w := &queuedWrite{fn: fn, done: make(chan struct{})}
-	if !s.r.writes.join(field, w) {
-		<-w.done
-		if !w.lead {
-			return w.next, w.err
-		}
-	}
-	// w leads: its batch holds it first and the updates queued behind it.
-	batch := s.r.writes.take(field)
-	committed := false
-	defer func() {
-		if !committed { // an update panicked: the others must not wait forever
-			fail(batch[1:], fmt.Errorf("%w: an update of record %s/%s failed", ErrUnavailable, table, key))
-		}
-		for _, bw := range batch[1:] {
-			close(bw.done)
-		}
-		s.r.writes.handOver(field)
-	}()
+	w := newQueued(writeOp{fn: fn})
 	// The batch is not this request's alone: its client hanging up must not
 	// fail the others (the round trips have their own timeout).
-	s.commit(context.WithoutCancel(ctx), hash, key, c, batch)
-	committed = true
-	return w.next, w.err
+	s.r.writes.run(hash+"\x00"+key, w,
+		func(batch []*queued[writeOp]) { s.commit(context.WithoutCancel(ctx), hash, key, c, batch) },
+		func(rest []*queued[writeOp]) {
+			fail(rest, fmt.Errorf("%w: an update of record %s/%s failed", ErrUnavailable, table, key))
+		})
+	return w.op.next, w.op.err
+}
+
+// writeOp is one update in a batch, and its outcome.
+type writeOp struct {
+	fn   func(any, bool) (any, error)
+	next any
+	err  error
 }
 
 // commit applies the batch's updates in order and compare-and-sets the
@@ -241,7 +234,7 @@ func (s *redisSession) Update(ctx context.Context, table, key string, c Codec, f
 // still current), which makes a commit one round trip instead of two; a
 // stale guess costs nothing but the retry, since the script answers the
 // current bytes. Each write ends with its result or its error.
-func (s *redisSession) commit(ctx context.Context, hash, key string, c Codec, batch []*queuedWrite) {
+func (s *redisSession) commit(ctx context.Context, hash, key string, c Codec, batch []*queued[writeOp]) {
 	field := hash + "\x00" + key
 	cur, known := s.r.seen.get(field)
 	if !known {
@@ -298,7 +291,7 @@ func (s *redisSession) read(ctx context.Context, hash, key string) (string, bool
 // the record as it was. It answers the record after the last one, encoded,
 // and whether any update succeeded; an error is the codec's, which fails
 // the whole batch.
-func applyAll(c Codec, batch []*queuedWrite, rec seenRecord) (seenRecord, bool, error) {
+func applyAll(c Codec, batch []*queued[writeOp], rec seenRecord) (seenRecord, bool, error) {
 	cur := rec.value
 	if rec.found && cur == nil {
 		var err error
@@ -308,9 +301,10 @@ func applyAll(c Codec, batch []*queuedWrite, rec seenRecord) (seenRecord, bool, 
 	}
 	found, changed := rec.found, false
 	for _, w := range batch {
-		w.next, w.err = w.fn(cur, found)
-		if w.err == nil {
-			cur, found, changed = w.next, true, true
+		op := &w.op
+		op.next, op.err = op.fn(cur, found)
+		if op.err == nil {
+			cur, found, changed = op.next, true, true
 		}
 	}
 	if !changed {
@@ -320,9 +314,9 @@ func applyAll(c Codec, batch []*queuedWrite, rec seenRecord) (seenRecord, bool, 
 	return seenRecord{raw: string(enc), found: true, value: cur}, true, err
 }
 
-func fail(batch []*queuedWrite, err error) {
+func fail(batch []*queued[writeOp], err error) {
 	for _, w := range batch {
-		w.next, w.err = nil, err
+		w.op.next, w.op.err = nil, err
 	}
 }
 
@@ -347,7 +341,7 @@ func (s *redisSession) All(ctx context.Context, table string, c Codec) (map[stri
 	return out, nil
 }
 
-// countScript counts a hit in the fixed window at field ARGV[1]; it
+// countScript counts ARGV[4] hits in the fixed window at field ARGV[1]; it
 // answers the window's start (ms) and count.
 var countScript = redis.NewScript(`
 local now, window = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -358,24 +352,63 @@ if v then
   s, c = tonumber(s), tonumber(c)
   if s and now < s + window then start, count = s, c end
 end
-count = count + 1
+count = count + tonumber(ARGV[4])
 redis.call('HSET', KEYS[1], ARGV[1], string.format('%d:%d', start, count))
 redis.call('SADD', KEYS[2], KEYS[1])
 return {string.format('%d', start), count}
 `)
 
+// Count counts a hit. The hits of one counter that arrive while this
+// process's last count is in flight are counted together in the next
+// round trip, each with its own place in the window, at the time of the
+// latest of them: the rate limit reads a counter on every request.
 func (s *redisSession) Count(ctx context.Context, counter, key string, now time.Time, window time.Duration) (Window, error) {
-	res, err := countScript.Run(ctx, s.r.client, []string{s.key("cnt", counter), s.keySet()},
-		key, millis(now), window.Milliseconds()).Slice()
-	if err != nil {
-		return Window{}, unavailable(err)
+	hash := s.key("cnt", counter)
+	w := newQueued(countOp{now: now})
+	field := hash + "\x00" + key + "\x00" + strconv.FormatInt(window.Milliseconds(), 10)
+	s.r.counts.run(field, w,
+		func(batch []*queued[countOp]) { s.count(context.WithoutCancel(ctx), hash, key, window, batch) },
+		func(rest []*queued[countOp]) {
+			for _, c := range rest {
+				c.op.err = fmt.Errorf("%w: a count of %s/%s failed", ErrUnavailable, counter, key)
+			}
+		})
+	return w.op.window, w.op.err
+}
+
+// countOp is one hit in a batch, and the window it was counted in.
+type countOp struct {
+	now    time.Time
+	window Window
+	err    error
+}
+
+func (s *redisSession) count(ctx context.Context, hash, key string, window time.Duration, batch []*queued[countOp]) {
+	now := batch[0].op.now
+	for _, c := range batch[1:] {
+		if c.op.now.After(now) {
+			now = c.op.now
+		}
 	}
-	if len(res) != 2 {
-		return Window{}, fmt.Errorf("%w: counter script answered %v", ErrUnavailable, res)
+	res, err := countScript.Run(ctx, s.r.client, []string{hash, s.keySet()},
+		key, millis(now), window.Milliseconds(), len(batch)).Slice()
+	switch {
+	case err != nil:
+		err = unavailable(err)
+	case len(res) != 2:
+		err = fmt.Errorf("%w: counter script answered %v", ErrUnavailable, res)
+	}
+	if err != nil {
+		for _, c := range batch {
+			c.op.err = err
+		}
+		return
 	}
 	start, _ := strconv.ParseInt(fmt.Sprint(res[0]), 10, 64)
-	count, _ := res[1].(int64)
-	return Window{Start: time.UnixMilli(start), Count: int(count)}, nil
+	last, _ := res[1].(int64)
+	for i, c := range batch {
+		c.op.window = Window{Start: time.UnixMilli(start), Count: int(last) - len(batch) + 1 + i}
+	}
 }
 
 // issueScript records a token and prunes the expired ones.
