@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/jsonschema/v6"
 	"github.com/pb33f/libopenapi-validator/config"
@@ -39,6 +40,33 @@ type queryParam struct {
 	maximum  *float64
 	def      *float64 // a number parameter's default
 	compiled *jsonschema.Schema
+	passed   *passedValues
+}
+
+// passedValues remembers the values a parameter's schema passed: a client
+// asks for the same page size and status over and over, and running the
+// compiled schema on one number cost more than the rest of the query.
+// Bounded, it starts over once it holds passedLimit values.
+type passedValues struct {
+	mu     sync.Mutex
+	values map[any]bool
+}
+
+const passedLimit = 1024
+
+func (c *passedValues) has(v any) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.values[v]
+}
+
+func (c *passedValues) add(v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.values == nil || len(c.values) >= passedLimit {
+		c.values = map[any]bool{}
+	}
+	c.values[v] = true
 }
 
 func newQueryValidator(doc *specs.Document, path string) (*queryValidator, error) {
@@ -61,7 +89,8 @@ func newQueryValidator(doc *specs.Document, path string) (*queryValidator, error
 		if err != nil {
 			return nil, fmt.Errorf("%s spec: compile query parameter %s: %w", doc.Name, p.Name, err)
 		}
-		qp := queryParam{name: p.Name, schema: newFieldSchema(s, 0), minimum: s.Minimum, maximum: s.Maximum, compiled: compiled.CompiledSchema}
+		qp := queryParam{name: p.Name, schema: newFieldSchema(s, 0), minimum: s.Minimum, maximum: s.Maximum,
+			compiled: compiled.CompiledSchema, passed: &passedValues{}}
 		if s.Default != nil && qp.isNumber() {
 			d, err := strconv.ParseFloat(s.Default.Value, 64)
 			if err != nil {
@@ -112,8 +141,12 @@ func (v *queryValidator) validate(query url.Values) (map[string]any, []FieldErro
 
 // check runs the compiled schema on one coerced value.
 func (p queryParam) check(value any) []FieldError {
+	if p.passed.has(value) {
+		return nil
+	}
 	var verr *jsonschema.ValidationError
 	if err := p.compiled.Validate(value); !errors.As(err, &verr) {
+		p.passed.add(value)
 		return nil
 	}
 	var out []FieldError
