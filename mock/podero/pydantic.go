@@ -148,6 +148,9 @@ func pyUUID(v any) (string, *fieldError) {
 }
 
 func parseUUID(s string) (string, bool) {
+	if isCanonicalUUID(s) {
+		return s, true // most ids come as the API wrote them: no copy
+	}
 	switch {
 	case len(s) == 38 && s[0] == '{' && s[37] == '}':
 		s = s[1:37]
@@ -173,6 +176,27 @@ func parseUUID(s string) (string, bool) {
 	}
 	hex = strings.ToLower(hex)
 	return hex[0:8] + "-" + hex[8:12] + "-" + hex[12:16] + "-" + hex[16:20] + "-" + hex[20:32], true
+}
+
+// isCanonicalUUID is whether s is already what parseUUID answers: lower
+// case, hyphenated.
+func isCanonicalUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isHex(c byte) bool {

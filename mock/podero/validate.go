@@ -26,6 +26,47 @@ type fieldSpec struct {
 	children  map[string]*fieldSpec
 	required  []string
 	items     *fieldSpec
+	// kind and nullable are what coerce asks of types, worked out once.
+	kind     fieldKind
+	nullable bool
+}
+
+// fieldKind is which of pydantic's conversions a value gets; the first
+// that fits, in this order, wins.
+type fieldKind int
+
+const (
+	kindAny fieldKind = iota
+	kindEnum
+	kindNumber
+	kindBool
+	kindUUID
+	kindDatetime
+	kindString
+	kindList
+	kindObject
+)
+
+func kindOf(f *fieldSpec) fieldKind {
+	switch {
+	case len(f.enum) > 0:
+		return kindEnum
+	case f.allows("number"):
+		return kindNumber
+	case f.allows("boolean"):
+		return kindBool
+	case f.allows("string") && f.format == "uuid":
+		return kindUUID
+	case f.allows("string") && f.format == "date-time":
+		return kindDatetime
+	case f.allows("string"):
+		return kindString
+	case f.allows("array"):
+		return kindList
+	case f.allows("object"):
+		return kindObject
+	}
+	return kindAny
 }
 
 func specOf(s *base.Schema) *fieldSpec {
@@ -47,6 +88,7 @@ func specOf(s *base.Schema) *fieldSpec {
 	if s.Items != nil && s.Items.IsA() {
 		f.items = specOf(s.Items.A.Schema())
 	}
+	f.kind, f.nullable = kindOf(f), f.allows("null")
 	return f
 }
 
@@ -131,34 +173,34 @@ func schemaCanAdd(s *base.Schema, seen map[*base.Schema]bool) bool {
 // A value pydantic keeps as it is comes back as the same interface, so a
 // valid body is not boxed a second time.
 func coerce(f *fieldSpec, value any, at *place) (any, []fieldError) {
-	if value == nil && f.allows("null") {
+	if value == nil && f.nullable {
 		return nil, nil
 	}
-	switch {
-	case len(f.enum) > 0:
+	switch f.kind {
+	case kindEnum:
 		s, e := pyEnum(value, f.enum)
 		return sameString(value, s, e, at)
-	case f.allows("number"):
+	case kindNumber:
 		n, e := pyFloat(value)
 		if x, ok := value.(float64); ok && e == nil && x == n {
 			return value, nil
 		}
 		return result(n, e, at)
-	case f.allows("boolean"):
+	case kindBool:
 		b, e := pyBool(value)
 		return result(b, e, at)
-	case f.allows("string") && f.format == "uuid":
+	case kindUUID:
 		s, e := pyUUID(value)
 		return sameString(value, s, e, at)
-	case f.allows("string") && f.format == "date-time":
+	case kindDatetime:
 		s, e := pyDatetime(value)
 		return sameString(value, s, e, at)
-	case f.allows("string"):
+	case kindString:
 		s, e := pyString(value, f.maxLength)
 		return sameString(value, s, e, at)
-	case f.allows("array"):
+	case kindList:
 		return coerceList(f, value, at)
-	case f.allows("object"):
+	case kindObject:
 		return coerceObject(f, value, at)
 	}
 	return value, nil
