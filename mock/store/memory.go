@@ -71,9 +71,14 @@ type memSession struct {
 	name     string
 	lastUsed time.Time // guarded by Memory.mu
 
+	// Each kind of state has its own lock: Update holds the records' lock
+	// across the vendor's rule check, and a rate-limit count or a token
+	// lookup, on every request, must not queue behind it.
 	mu       sync.Mutex
 	records  map[string]map[string]any
+	countMu  sync.Mutex
 	counters map[string]map[string]Window
+	tokenMu  sync.Mutex
 	tokens   map[string]*memTokens
 }
 
@@ -140,8 +145,8 @@ func (s *memSession) All(_ context.Context, table string, _ Codec) (map[string]a
 }
 
 func (s *memSession) Count(_ context.Context, counter, key string, now time.Time, window time.Duration) (Window, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.countMu.Lock()
+	defer s.countMu.Unlock()
 	c := s.counters[counter]
 	if c == nil {
 		c = map[string]Window{}
@@ -157,8 +162,8 @@ func (s *memSession) Count(_ context.Context, counter, key string, now time.Time
 }
 
 func (s *memSession) Issue(_ context.Context, kind, token, value string, expires, now time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tokenMu.Lock()
+	defer s.tokenMu.Unlock()
 	ts := s.tokens[kind]
 	if ts == nil {
 		ts = &memTokens{byToken: map[string]memToken{}}
@@ -179,8 +184,8 @@ func (s *memSession) Issue(_ context.Context, kind, token, value string, expires
 }
 
 func (s *memSession) Lookup(_ context.Context, kind, token string, now time.Time) (string, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tokenMu.Lock()
+	defer s.tokenMu.Unlock()
 	ts := s.tokens[kind]
 	if ts == nil {
 		return "", false, nil
@@ -197,8 +202,8 @@ func (s *memSession) Lookup(_ context.Context, kind, token string, now time.Time
 }
 
 func (s *memSession) LiveTokens(_ context.Context, kind string, now time.Time) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.tokenMu.Lock()
+	defer s.tokenMu.Unlock()
 	n := 0
 	if ts := s.tokens[kind]; ts != nil {
 		for _, t := range ts.byToken {
@@ -213,6 +218,10 @@ func (s *memSession) LiveTokens(_ context.Context, kind string, now time.Time) (
 func (s *memSession) Reset(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.countMu.Lock()
+	defer s.countMu.Unlock()
+	s.tokenMu.Lock()
+	defer s.tokenMu.Unlock()
 	s.clear()
 	return nil
 }
