@@ -109,7 +109,9 @@ func pyFloat(v any) (float64, *fieldError) {
 
 // pyBool: pydantic's lax bool accepts 0/1 and a fixed set of words.
 func pyBool(v any) (bool, *fieldError) {
-	parsing := typeError("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+	parsing := func() *fieldError {
+		return typeError("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+	}
 	switch x := v.(type) {
 	case bool:
 		return x, nil
@@ -120,7 +122,7 @@ func pyBool(v any) (bool, *fieldError) {
 		case 1:
 			return true, nil
 		}
-		return false, parsing
+		return false, parsing()
 	case string:
 		switch strings.ToLower(x) {
 		case "0", "off", "f", "false", "n", "no":
@@ -128,7 +130,7 @@ func pyBool(v any) (bool, *fieldError) {
 		case "1", "on", "t", "true", "y", "yes":
 			return true, nil
 		}
-		return false, parsing
+		return false, parsing()
 	}
 	return false, typeError("bool_type", "Input should be a valid boolean")
 }

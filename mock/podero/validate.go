@@ -269,8 +269,9 @@ func sameString(value any, s string, e *fieldError, at *place) (any, []fieldErro
 // as it descends. pydantic's loc is built from it only for an error, so a
 // valid field costs no allocation for its location.
 type place struct {
-	root []any // the loc of the value coerce started from
-	path []segment
+	root  []any  // the loc of the value coerce started from
+	param string // or, when set, that path parameter's: ("path", param)
+	path  []segment
 }
 
 type segment struct {
@@ -285,8 +286,12 @@ func (p *place) push(s segment) *place { p.path = append(p.path, s); return p }
 func (p *place) pop()                  { p.path = p.path[:len(p.path)-1] }
 
 func (p *place) loc() []any {
-	loc := make([]any, len(p.root), len(p.root)+len(p.path))
-	copy(loc, p.root)
+	root := p.root
+	if p.param != "" {
+		root = []any{"path", p.param}
+	}
+	loc := make([]any, len(root), len(root)+len(p.path))
+	copy(loc, root)
 	for _, s := range p.path {
 		if s.named {
 			loc = append(loc, s.name)
@@ -349,8 +354,10 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 	// pydantic's lax rules decide the value; anything pydantic refuses that
 	// the JSON Schema allowed (a leap second, say) is reported as well.
 	out = checked{ids: map[string]string{}}
+	param := &place{} // one for every parameter: its loc is built only for an error
 	for _, name := range op.params {
-		v, e := coerce(op.param[name], vars[name], startAt([]any{"path", name}))
+		param.root, param.param = nil, name
+		v, e := coerce(op.param[name], vars[name], param)
 		add(e...)
 		if s, ok := v.(string); ok {
 			out.ids[name] = s
