@@ -42,7 +42,10 @@ func (a *API) takeRate(ctx context.Context, sess store.Session, key string, now 
 }
 
 func (d rateDecision) setHeaders(h http.Header) {
-	h.Set("X-RateLimit-Limit", strconv.Itoa(d.limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(d.remaining))
-	h.Set("X-RateLimit-Reset", strconv.Itoa(d.reset))
+	// The canonical keys, which net/http writes whatever the spelling:
+	// Set would canonicalize "X-RateLimit-..." into a new string on every
+	// request.
+	h["X-Ratelimit-Limit"] = []string{strconv.Itoa(d.limit)}
+	h["X-Ratelimit-Remaining"] = []string{strconv.Itoa(d.remaining)}
+	h["X-Ratelimit-Reset"] = []string{strconv.Itoa(d.reset)}
 }
