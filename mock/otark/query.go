@@ -46,13 +46,18 @@ type queryParam struct {
 // passedValues remembers the values a parameter's schema passed: a client
 // asks for the same page size and status over and over, and running the
 // compiled schema on one number cost more than the rest of the query.
-// Bounded, it starts over once it holds passedLimit values.
+// Bounded, it starts over once it holds passedLimit values, and keeps no
+// string longer than passedMaxLen: a page size or a status is short, and
+// a thousand long search strings would be megabytes.
 type passedValues struct {
 	mu     sync.Mutex
 	values map[any]bool
 }
 
-const passedLimit = 1024
+const (
+	passedLimit  = 1024
+	passedMaxLen = 64
+)
 
 func (c *passedValues) has(v any) bool {
 	c.mu.Lock()
@@ -61,6 +66,9 @@ func (c *passedValues) has(v any) bool {
 }
 
 func (c *passedValues) add(v any) {
+	if s, ok := v.(string); ok && len(s) > passedMaxLen {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.values == nil || len(c.values) >= passedLimit {
