@@ -316,9 +316,10 @@ func (a *API) Register(r *mux.Router) {
 	r.MatcherFunc(customer).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
 	r.MatcherFunc(customer).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
 	r.MatcherFunc(customer).Handler(methodNotAllowed(customerMethods))
-	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
-	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
-	r.MatcherFunc(pathtemplate.Prefix(customerPrefix)).Handler(methodNotAllowed(customerMethods))
+	underCustomers := pathtemplate.Prefix(customerPrefix)
+	r.MatcherFunc(underCustomers).HandlerFunc(a.patchCustomer).Methods(http.MethodPatch)
+	r.MatcherFunc(underCustomers).HandlerFunc(a.getCustomer).Methods(http.MethodGet)
+	r.MatcherFunc(underCustomers).Handler(methodNotAllowed(customerMethods))
 }
 
 // State is the customers of every BRP, BRPs in fixture order and customers

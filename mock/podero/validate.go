@@ -209,7 +209,7 @@ func coerce(f *fieldSpec, value any, at *place) (any, []fieldError) {
 func coerceList(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	list, ok := value.([]any)
 	if !ok {
-		return result[any](nil, typeError("list_type", "Input should be a valid list"), at)
+		return result(nil, typeError("list_type", "Input should be a valid list"), at)
 	}
 	out := make([]any, len(list))
 	var errs []fieldError
@@ -225,20 +225,21 @@ func coerceList(f *fieldSpec, value any, at *place) (any, []fieldError) {
 func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	obj, ok := value.(map[string]any)
 	if !ok {
-		return result[any](nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"), at)
+		return result(nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"), at)
 	}
 	out := make(map[string]any, len(f.props))
 	var errs []fieldError
 	for _, name := range f.props {
+		seg := segment{name: name, named: true}
 		v, present := obj[name]
 		if !present {
 			if slices.Contains(f.required, name) {
-				errs = append(errs, missing(at.push(segment{name: name, named: true}).loc()))
+				errs = append(errs, missing(at.push(seg).loc()))
 				at.pop()
 			}
 			continue
 		}
-		cv, e := coerce(f.children[name], v, at.push(segment{name: name, named: true}))
+		cv, e := coerce(f.children[name], v, at.push(seg))
 		at.pop()
 		if len(e) == 0 {
 			out[name] = cv
@@ -248,7 +249,7 @@ func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	return out, errs
 }
 
-func result[T any](v T, e *fieldError, at *place) (any, []fieldError) {
+func result(v any, e *fieldError, at *place) (any, []fieldError) {
 	if e != nil {
 		e.Loc = at.loc()
 		return nil, []fieldError{*e}
