@@ -74,6 +74,7 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 		rw := &responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}
 		next.ServeHTTP(rw, r)
 
+		end := time.Now()
 		e := Entry{
 			Time:    start.UTC(),
 			Session: r.Header.Get(SessionHeader),
@@ -89,7 +90,7 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 			Body:     reqBody.body(rec.secret),
 			Status:   rw.status,
 			Response: Response{Headers: rw.header, Body: rw.body.body(rec.secret)},
-			Duration: float64(time.Since(start).Microseconds()) / 1000,
+			Duration: float64(end.Sub(start).Microseconds()) / 1000,
 			Rule:     rec.rule,
 		}
 		if rw.status == 0 && !rw.hijacked {
@@ -97,22 +98,28 @@ func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 		}
 		j.add(e)
 		if log != nil {
-			logEntry(log, e)
+			logEntry(log, e, end)
 		}
 	})
 }
 
-func logEntry(log *slog.Logger, e Entry) {
-	attrs := []slog.Attr{
-		slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.Status),
-		slog.Float64("duration_ms", e.Duration),
+// logEntry hands the record to the logger's handler itself: Logger.LogAttrs
+// would walk the stack for a source location no request line shows, on
+// every request.
+func logEntry(log *slog.Logger, e Entry, end time.Time) {
+	ctx, h := context.Background(), log.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
 	}
-	for _, kv := range [][2]string{{"api", e.API}, {"rule", e.Rule}, {"session", e.Session}} {
+	rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("method", e.Method), slog.String("path", e.Path), slog.Int("status", e.Status),
+		slog.Float64("duration_ms", e.Duration))
+	for _, kv := range [...][2]string{{"api", e.API}, {"rule", e.Rule}, {"session", e.Session}} {
 		if kv[1] != "" {
-			attrs = append(attrs, slog.String(kv[0], kv[1]))
+			rec.AddAttrs(slog.String(kv[0], kv[1]))
 		}
 	}
-	log.LogAttrs(context.Background(), slog.LevelInfo, "request", attrs...)
+	_ = h.Handle(ctx, rec)
 }
 
 // credentialHeaders are never shown; the scheme of an Authorization value

@@ -145,6 +145,18 @@ func sameValue(a, b any) bool {
 			}
 		}
 		return true
+	case *jsonparse.Object:
+		// Python's dict keeps body order, as Ordered objects do.
+		y, ok := b.(*jsonparse.Object)
+		if !ok || len(x.Members) != len(y.Members) {
+			return false
+		}
+		for i, m := range x.Members {
+			if m.Key != y.Members[i].Key || !sameValue(m.Value, y.Members[i].Value) {
+				return false
+			}
+		}
+		return true
 	case map[string]any:
 		y, ok := b.(map[string]any)
 		if !ok || len(x) != len(y) {

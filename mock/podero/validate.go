@@ -11,6 +11,7 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/specs"
 )
 
@@ -223,15 +224,14 @@ func coerceList(f *fieldSpec, value any, at *place) (any, []fieldError) {
 }
 
 func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
-	obj, ok := value.(map[string]any)
-	if !ok {
+	if !isObject(value) {
 		return result(nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"), at)
 	}
 	out := make(map[string]any, len(f.props))
 	var errs []fieldError
 	for _, name := range f.props {
 		seg := segment{name: name, named: true}
-		v, present := obj[name]
+		v, present := member(value, name)
 		if !present {
 			if slices.Contains(f.required, name) {
 				errs = append(errs, missing(at.push(seg).loc()))
@@ -247,6 +247,28 @@ func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
 		errs = append(errs, e...)
 	}
 	return out, errs
+}
+
+// isObject and member read a JSON object as the body's decoder gives it
+// (*jsonparse.Object, members in body order) or as the schema validator
+// takes it (map[string]any, which translateBody's values come from).
+func isObject(value any) bool {
+	switch value.(type) {
+	case *jsonparse.Object, map[string]any:
+		return true
+	}
+	return false
+}
+
+func member(obj any, name string) (any, bool) {
+	switch o := obj.(type) {
+	case *jsonparse.Object:
+		return o.Get(name)
+	case map[string]any:
+		v, ok := o[name]
+		return v, ok
+	}
+	return nil, false
 }
 
 func result(v any, e *fieldError, at *place) (any, []fieldError) {
@@ -341,7 +363,8 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 		// and then only if it can find more (on a valid PUT it was a
 		// third of the handler for nothing).
 		if len(errs) == 0 && op.schema != nil && op.schemaAfterCoerce && raw != nil {
-			add(a.translateBody(op.body, payload, op.schema.Validate(payload))...)
+			plain := jsonparse.Plain(payload)
+			add(a.translateBody(op.body, plain, op.schema.Validate(plain))...)
 			if len(errs) > 0 {
 				out = checked{}
 			}

@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 )
 
 // Options are a platform's parsing rules. The zero value parses as Go's
@@ -73,7 +74,10 @@ func (e *SyntaxError) Error() string { return e.Msg }
 // map[string]any (or *Object when Ordered). Duplicate keys keep the last
 // value at the first key's place, as JSON.parse and json.loads do.
 func Decode(data []byte, o Options) (any, error) {
-	d := decoder{r: NewReader(data, o)}
+	d := decoders.Get().(*decoder)
+	defer d.release()
+	d.reader = Reader{data: data, opts: o, stack: d.reader.stack, buf: d.reader.buf}
+	d.r = &d.reader
 	v, err := d.value()
 	if err != nil {
 		return nil, err
@@ -84,19 +88,53 @@ func Decode(data []byte, o Options) (any, error) {
 	return v, nil
 }
 
+// decoders keep their scratch from one Decode to the next, so a small
+// body costs no allocation for the parser's own stacks.
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// maxPooledScratch bounds the scratch a pooled decoder keeps: the stacks a
+// large or deep body grew are left to the collector.
+const maxPooledScratch = 256
+
 type decoder struct {
-	r     *Reader
-	stack []container
+	reader Reader
+	r      *Reader // &reader
+	stack  []container
+	// members and items hold what the open ordered objects and arrays have
+	// read so far, innermost last. A container's own slice is made when it
+	// closes, at its exact size: one allocation, where growing each
+	// container's slice by appending took several.
+	members []Member
+	items   []any
 }
 
 // container is an object or array being filled.
 type container struct {
-	object *Object
-	plain  map[string]any
-	array  []any
+	plain map[string]any
+	// start is where the container's members or items begin in the
+	// decoder's scratch.
+	start int
+	// index finds a member of an ordered object by key once the object is
+	// too big for a scan; past indexFrom members a scan would make an
+	// object of n distinct keys cost n².
+	index  map[string]int
 	key    string
 	isObj  bool
 	hasKey bool
+}
+
+// release returns d to the pool, holding no value of the body it read.
+func (d *decoder) release() {
+	if max(cap(d.stack), cap(d.members), cap(d.items), cap(d.reader.stack), cap(d.reader.buf)) > maxPooledScratch {
+		return
+	}
+	clear(d.stack[:cap(d.stack)])
+	clear(d.members[:cap(d.members)])
+	clear(d.items[:cap(d.items)])
+	d.stack, d.members, d.items = d.stack[:0], d.members[:0], d.items[:0]
+	d.reader = Reader{stack: d.reader.stack[:0], buf: d.reader.buf[:0]}
+	d.r = nil
+	decoders.Put(d)
 }
 
 // value builds one value with an explicit stack of open containers, so
@@ -132,7 +170,7 @@ func (d *decoder) value() (any, error) {
 		if top == nil {
 			return v, nil
 		}
-		top.add(v)
+		d.add(top, v)
 	}
 }
 
@@ -154,13 +192,12 @@ func (d *decoder) number(n []byte) (float64, error) {
 }
 
 func (d *decoder) push(isObj bool) {
-	c := container{isObj: isObj}
-	if isObj {
-		if d.r.opts.Ordered {
-			c.object = &Object{}
-		} else {
-			c.plain = map[string]any{}
-		}
+	c := container{isObj: isObj, start: len(d.items)}
+	switch {
+	case isObj && !d.r.opts.Ordered:
+		c.plain = map[string]any{}
+	case isObj:
+		c.start = len(d.members)
 	}
 	d.stack = append(d.stack, c)
 }
@@ -170,25 +207,61 @@ func (d *decoder) pop() any {
 	d.stack[len(d.stack)-1] = container{}
 	d.stack = d.stack[:len(d.stack)-1]
 	switch {
-	case top.object != nil:
-		top.object.index = nil // only needed while parsing
-		return top.object
 	case top.plain != nil:
 		return top.plain
-	case top.array == nil:
-		return []any{}
+	case top.isObj:
+		o := &Object{}
+		if n := len(d.members) - top.start; n > 0 {
+			o.Members = make([]Member, n)
+			copy(o.Members, d.members[top.start:])
+			clear(d.members[top.start:])
+			d.members = d.members[:top.start]
+		}
+		return o
 	}
-	return top.array
+	list := make([]any, len(d.items)-top.start)
+	copy(list, d.items[top.start:])
+	clear(d.items[top.start:])
+	d.items = d.items[:top.start]
+	return list
 }
 
-func (c *container) add(v any) {
+func (d *decoder) add(c *container, v any) {
 	switch {
-	case c.object != nil:
-		c.object.set(c.key, v)
 	case c.plain != nil:
 		c.plain[c.key] = v
+	case c.isObj:
+		d.setMember(c, v)
 	default:
-		c.array = append(c.array, v)
+		d.items = append(d.items, v)
 	}
 	c.hasKey = false
+}
+
+// setMember adds c.key's value to the object c; a key given twice keeps
+// its first place and its last value.
+func (d *decoder) setMember(c *container, v any) {
+	members := d.members[c.start:]
+	if c.index != nil {
+		if i, ok := c.index[c.key]; ok {
+			members[i].Value = v
+			return
+		}
+		c.index[c.key] = len(members)
+	} else {
+		for i := range members {
+			if members[i].Key == c.key {
+				members[i].Value = v
+				return
+			}
+		}
+		if len(members) == indexFrom {
+			c.index = make(map[string]int, 2*indexFrom)
+			for i, m := range members {
+				c.index[m.Key] = i
+			}
+			c.index[c.key] = len(members)
+		}
+	}
+	d.members = append(d.members, Member{Key: c.key, Value: v})
 }

@@ -6,10 +6,6 @@ import "fmt"
 // twice is one member, at its first place, with its last value.
 type Object struct {
 	Members []Member
-	// index finds a member by key once the object is too big for a scan;
-	// it is dropped when parsing ends, and Get scans (callers look keys up
-	// a bounded number of times; Map builds a map for the rest).
-	index map[string]int
 }
 
 // Member is one key and its value.
@@ -18,35 +14,9 @@ type Member struct {
 	Value any
 }
 
-// indexFrom is the size from which set keeps an index: a scan of a few
-// members is cheaper than hashing, and past it a scan would make an object
-// of n distinct keys cost n².
+// indexFrom is the size from which the decoder indexes an object's keys: a
+// scan of a few members is cheaper than hashing.
 const indexFrom = 16
-
-func (o *Object) set(key string, v any) {
-	if o.index != nil {
-		if i, ok := o.index[key]; ok {
-			o.Members[i].Value = v
-			return
-		}
-		o.index[key] = len(o.Members)
-	} else {
-		for i := range o.Members {
-			if o.Members[i].Key == key {
-				o.Members[i].Value = v
-				return
-			}
-		}
-		if len(o.Members) == indexFrom {
-			o.index = make(map[string]int, 2*indexFrom)
-			for i, m := range o.Members {
-				o.index[m.Key] = i
-			}
-			o.index[key] = len(o.Members)
-		}
-	}
-	o.Members = append(o.Members, Member{Key: key, Value: v})
-}
 
 // Get returns the value of key.
 func (o *Object) Get(key string) (any, bool) {
