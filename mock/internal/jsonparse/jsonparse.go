@@ -76,7 +76,10 @@ func (e *SyntaxError) Error() string { return e.Msg }
 func Decode(data []byte, o Options) (any, error) {
 	d := decoders.Get().(*decoder)
 	defer d.release()
-	d.reader = Reader{data: data, opts: o, stack: d.reader.stack, buf: d.reader.buf}
+	if d.keys == nil {
+		d.keys = make(map[string]string)
+	}
+	d.reader = Reader{data: data, opts: o, stack: d.reader.stack, buf: d.reader.buf, keys: d.keys}
 	d.r = &d.reader
 	v, err := d.value()
 	if err != nil {
@@ -99,6 +102,7 @@ const maxPooledScratch = 256
 type decoder struct {
 	reader Reader
 	r      *Reader // &reader
+	keys   map[string]string
 	stack  []container
 	// members and items hold what the open ordered objects and arrays have
 	// read so far, innermost last. A container's own slice is made when it

@@ -70,7 +70,11 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // string reads a string literal whose opening quote (" or, with
 // SingleQuotes, ') is at pos. Strings without escapes are sliced straight
 // from the input.
-func (d *Reader) string() (string, error) {
+func (d *Reader) string() (string, error) { return d.stringOf(false) }
+
+// stringOf reads a string literal; a key (intern) without escapes comes
+// from the Reader's remembered keys when it has them.
+func (d *Reader) stringOf(intern bool) (string, error) {
 	quote := d.data[d.pos]
 	d.pos++
 	start := d.pos
@@ -82,6 +86,9 @@ func (d *Reader) string() (string, error) {
 			d.pos++
 			if !utf8.Valid(s) {
 				return string(validUTF8(nil, s)), nil
+			}
+			if intern {
+				return d.intern(s), nil
 			}
 			return string(s), nil
 		case c == '\\':
@@ -236,4 +243,26 @@ func quoteChar(c byte) string {
 	}
 	s := strconv.Quote(string(rune(c)))
 	return "'" + s[1:len(s)-1] + "'"
+}
+
+// Keys a Reader remembers: a body's keys are mostly the same few names,
+// request after request, and a remembered one costs no allocation. The
+// bounds keep a body of many distinct or long keys from growing the memory.
+const (
+	maxInterned    = 128
+	maxInternedLen = 64
+)
+
+func (d *Reader) intern(s []byte) string {
+	if d.keys == nil {
+		return string(s)
+	}
+	if k, ok := d.keys[string(s)]; ok {
+		return k
+	}
+	k := string(s)
+	if len(d.keys) < maxInterned && len(s) <= maxInternedLen {
+		d.keys[k] = k
+	}
+	return k
 }

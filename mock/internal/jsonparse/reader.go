@@ -30,6 +30,9 @@ type Reader struct {
 	stack []Delim // the open containers, '{' or '['
 	state state
 	buf   []byte // scratch for strings with escapes
+	// keys are the keys remembered for reuse (Decode's pooled decoders
+	// keep them from body to body); nil remembers none.
+	keys map[string]string
 }
 
 type state uint8
@@ -205,7 +208,7 @@ func (d *Reader) key(c byte) (rawToken, error) {
 	var err error
 	switch {
 	case c == '"' || c == '\'' && d.opts.SingleQuotes:
-		k, err = d.string()
+		k, err = d.stringOf(true)
 	case d.opts.UnquotedNames && d.identifierAt(d.pos):
 		k = d.identifier()
 	default:

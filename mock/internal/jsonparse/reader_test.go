@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -91,4 +93,34 @@ func FuzzLenient(f *testing.F) {
 			t.Fatalf("Decode(%q) lenient %#v (%v), strict %#v", data, got, err, strict)
 		}
 	})
+}
+
+// Remembered keys are the keys read, and a body of many distinct or long
+// keys cannot grow the memory of them past its bounds.
+func TestRememberedKeysAreBounded(t *testing.T) {
+	r := &Reader{keys: map[string]string{}}
+	long := strings.Repeat("k", maxInternedLen+1)
+	if got := r.intern([]byte(long)); got != long || len(r.keys) != 0 {
+		t.Fatalf("long key: got %q, %d remembered", got, len(r.keys))
+	}
+	for i := range 3 * maxInterned {
+		key := "key" + strconv.Itoa(i)
+		if got := r.intern([]byte(key)); got != key {
+			t.Fatalf("intern(%q) = %q", key, got)
+		}
+	}
+	if len(r.keys) != maxInterned {
+		t.Fatalf("%d keys remembered, want the bound %d", len(r.keys), maxInterned)
+	}
+	// The same key twice, with values, decodes as the last value.
+	for range 2 {
+		v, err := Decode([]byte(`{"a":1,"b":{"a":2},"a":3}`), Options{Ordered: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := v.(*Object)
+		if len(o.Members) != 2 || o.Members[0].Key != "a" || o.Members[0].Value != 3.0 || o.Members[1].Key != "b" {
+			t.Fatalf("decoded %#v", o.Members)
+		}
+	}
 }
