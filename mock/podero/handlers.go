@@ -49,24 +49,28 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 // contractFrom builds the stored contract from a checked body: PUT replaces,
 // so an absent field is null and absent or null prices are empty.
 func contractFrom(body map[string]any) Contract {
-	str := func(k string) *string {
+	// The optional strings share one backing array: a contract's five
+	// pointers cost one allocation, not five.
+	held := new([5]string)
+	str := func(i int, k string) *string {
 		if s, ok := body[k].(string); ok {
-			return &s
+			held[i] = s
+			return &held[i]
 		}
 		return nil
 	}
+	list, _ := body["energy_prices"].([]any)
 	c := Contract{
-		EnergyContractType:  str("energy_contract_type"),
-		EnergyPrices:        []Price{},
-		Building:            str("building_id"),
-		MeterID:             str("meter_id"),
-		Supplier:            str("supplier"),
-		CurrencyEnergyPrice: str("currency_energy_price"),
+		EnergyContractType:  str(0, "energy_contract_type"),
+		EnergyPrices:        make([]Price, 0, len(list)),
+		Building:            str(1, "building_id"),
+		MeterID:             str(2, "meter_id"),
+		Supplier:            str(3, "supplier"),
+		CurrencyEnergyPrice: str(4, "currency_energy_price"),
 	}
 	if b, ok := body["energy_price_includes_external_components"].(bool); ok {
 		c.EnergyPriceIncludesExternalComponents = &b
 	}
-	list, _ := body["energy_prices"].([]any)
 	for _, item := range list {
 		p, _ := item.(map[string]any)
 		price, _ := p["price"].(float64)

@@ -295,6 +295,9 @@ type place struct {
 	root  []any  // the loc of the value coerce started from
 	param string // or, when set, that path parameter's: ("path", param)
 	path  []segment
+	// inline holds the first segments, so a contract's depth
+	// (body, energy_prices, index, field) grows no slice.
+	inline [4]segment
 }
 
 type segment struct {
@@ -303,7 +306,11 @@ type segment struct {
 	index int
 }
 
-func startAt(loc []any) *place { return &place{root: loc} }
+func startAt(loc []any) *place {
+	p := &place{root: loc}
+	p.path = p.inline[:0]
+	return p
+}
 
 func (p *place) push(s segment) *place { p.path = append(p.path, s); return p }
 func (p *place) pop()                  { p.path = p.path[:len(p.path)-1] }
@@ -378,7 +385,7 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 	// pydantic's lax rules decide the value; anything pydantic refuses that
 	// the JSON Schema allowed (a leap second, say) is reported as well.
 	out = checked{ids: map[string]string{}}
-	param := &place{} // one for every parameter: its loc is built only for an error
+	param := startAt(nil) // one for every parameter: its loc is built only for an error
 	for _, name := range op.params {
 		param.root, param.param = nil, name
 		v, e := coerce(op.param[name], vars[name], param)
