@@ -30,6 +30,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeContracts answers encoded contracts (appendJSON's bytes) with
+// writeJSON's header and the newline json.Encoder ends a value with.
+func writeContracts(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
 // writeDetail answers django-ninja's {"detail": "..."} errors.
 func writeDetail(w http.ResponseWriter, status int, detail string) {
 	writeJSON(w, status, detailBody{Detail: detail})

@@ -2,8 +2,11 @@ package podero
 
 import (
 	"context"
+	"math"
 	"slices"
+	"strconv"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/store"
 )
 
@@ -24,6 +27,88 @@ type Contract struct {
 type Price struct {
 	Price     float64 `json:"price" yaml:"price"`
 	Timestamp string  `json:"timestamp" yaml:"timestamp"`
+}
+
+// MarshalJSON writes the contract as appendJSON does, so that every path
+// that encodes one (the admin state, a store keeping JSON) agrees with the
+// answers.
+func (c Contract) MarshalJSON() ([]byte, error) {
+	return c.appendJSON(make([]byte, 0, 384)), nil
+}
+
+// appendJSON writes the contract by hand: through encoding/json's
+// reflection it was a tenth of a PUT's handler. The bytes are
+// encoding/json's for the stored strings, which are valid UTF-8 (a lone
+// surrogate is refused with string_unicode), and an absent price list is
+// [], as the API never answers null for it.
+func (c Contract) appendJSON(b []byte) []byte {
+	b = append(b, `{"energy_contract_type":`...)
+	b = appendOptionalString(b, c.EnergyContractType)
+	b = append(b, `,"energy_prices":[`...)
+	for i, p := range c.EnergyPrices {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"price":`...)
+		b = appendFloat(b, p.Price)
+		b = append(b, `,"timestamp":`...)
+		b = jsonparse.AppendString(b, p.Timestamp)
+		b = append(b, '}')
+	}
+	b = append(b, `],"id":`...)
+	b = jsonparse.AppendString(b, c.ID)
+	b = append(b, `,"building":`...)
+	b = appendOptionalString(b, c.Building)
+	b = append(b, `,"meter_id":`...)
+	b = appendOptionalString(b, c.MeterID)
+	b = append(b, `,"supplier":`...)
+	b = appendOptionalString(b, c.Supplier)
+	b = append(b, `,"currency_energy_price":`...)
+	b = appendOptionalString(b, c.CurrencyEnergyPrice)
+	b = append(b, `,"energy_price_includes_external_components":`...)
+	switch {
+	case c.EnergyPriceIncludesExternalComponents == nil:
+		b = append(b, "null"...)
+	default:
+		b = strconv.AppendBool(b, *c.EnergyPriceIncludesExternalComponents)
+	}
+	return append(b, '}')
+}
+
+func appendOptionalString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return jsonparse.AppendString(b, *s)
+}
+
+// appendFloat writes a finite price as encoding/json does: the shortest
+// decimal that reads back the same, in exponent form only below 1e-6 or
+// from 1e21 on, with a one-digit negative exponent unpadded. A non-finite
+// price never reaches the store (finite_number).
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1]
+		b = b[:n-1]
+	}
+	return b
+}
+
+// appendContracts writes a list of contracts as a JSON array.
+func appendContracts(b []byte, list []Contract) []byte {
+	b = append(b, '[')
+	for i, c := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = c.appendJSON(b)
+	}
+	return append(b, ']')
 }
 
 func (c Contract) clone() Contract {
