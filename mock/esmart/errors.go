@@ -84,6 +84,16 @@ func (ms modelState) MarshalJSON() ([]byte, error) {
 // default when Accept names none of them.
 var responseMediaTypes = []string{"application/json", "text/json", "text/html"}
 
+// contentTypes is each response media type's Content-Type value, spelled
+// once rather than on every answer.
+var contentTypes = func() map[string]string {
+	m := make(map[string]string, len(responseMediaTypes))
+	for _, mt := range responseMediaTypes {
+		m[mt] = mt + "; charset=utf-8"
+	}
+	return m
+}()
+
 // negotiate picks the response media type the way Web API's content
 // negotiator does for these formatters: the acceptable type with the highest
 // quality, ties going to the earlier one in Accept. Wildcards and unknown
@@ -115,12 +125,18 @@ func negotiate(accept string) string {
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	var body []byte
+	if c, ok := v.(Customer); ok {
+		// json.Marshal would check and compact what MarshalJSON wrote.
+		body = c.appendJSON(make([]byte, 0, 640))
+	} else {
+		var err error
+		if body, err = json.Marshal(v); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 	}
-	w.Header().Set("Content-Type", negotiate(r.Header.Get("Accept"))+"; charset=utf-8")
+	w.Header().Set("Content-Type", contentTypes[negotiate(r.Header.Get("Accept"))])
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	journal.Decide(r, ruleOfStatus(status, v))
 	w.WriteHeader(status)

@@ -7,7 +7,15 @@ import "unicode/utf8"
 // KeepLoneSurrogates (its WTF-8 bytes) is written back as its \u escape,
 // which is what JSON.stringify and json.dumps answer for it. Other invalid
 // UTF-8 becomes \ufffd, as in encoding/json.
-func AppendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s, true) }
+
+// AppendStdString appends s exactly as encoding/json writes it: every
+// byte of invalid UTF-8, a surrogate's WTF-8 bytes included, becomes
+// \ufffd. It is for strings that may hold raw invalid bytes from a body
+// but never a kept lone surrogate.
+func AppendStdString(dst []byte, s string) []byte { return appendString(dst, s, false) }
+
+func appendString(dst []byte, s string, surrogates bool) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -39,7 +47,7 @@ func AppendString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if r, ok := wtf8Surrogate(s[i:]); ok {
+		if r, ok := wtf8Surrogate(s[i:]); ok && surrogates {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xF], hex[r>>4&0xF], hex[r&0xF])
 			i += 3

@@ -207,3 +207,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendStdString holds AppendStdString to encoding/json on any bytes,
+// invalid UTF-8 and a surrogate's WTF-8 bytes included.
+func FuzzAppendStdString(f *testing.F) {
+	for _, s := range []string{"plain", "\xed\xa0\x80", "a\xffb\xc3", "<&> \u2028\u2029 \x00\x1f \"\\", "🌊 ключ", "\xf0\x9f\x8c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		std, _ := json.Marshal(s)
+		if out := AppendStdString(nil, s); string(out) != string(std) {
+			t.Fatalf("AppendStdString(%q) = %s, encoding/json %s", s, out, std)
+		}
+	})
+}
