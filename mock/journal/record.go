@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // record is what the layers inside a recorded request learn about it.
@@ -199,7 +200,18 @@ func (c *capture) body(secret bool) Body {
 	if secret {
 		return Body{Size: c.size, Redacted: c.size > 0}
 	}
-	return Body{Text: string(c.kept), Size: c.size, Truncated: c.size > int64(len(c.kept))}
+	return Body{Text: c.text(), Size: c.size, Truncated: c.size > int64(len(c.kept))}
+}
+
+// text is the kept bytes as a string without a copy: body is called once
+// the handler has returned, after which nothing writes to kept (the
+// handler only ever read the prefetched bytes through a bytes.Reader), so
+// the entry may own them. A copy here was the second copy of every body.
+func (c *capture) text() string {
+	if len(c.kept) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(c.kept), len(c.kept))
 }
 
 type readCloser struct {
