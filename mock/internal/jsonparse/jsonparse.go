@@ -69,6 +69,12 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
+// maxSharedText is the largest body whose strings share one copy of it
+// (Reader.sharedText). A value kept from a body keeps all of that copy
+// alive, so a large body, where a stored string could hold on to
+// megabytes, gets a copy per string.
+const maxSharedText = 4 << 10
+
 // Decode parses data, which must hold exactly one JSON value with optional
 // whitespace around it. Values are nil, bool, float64, string, []any and
 // map[string]any (or *Object when Ordered). Duplicate keys keep the last
@@ -79,7 +85,7 @@ func Decode(data []byte, o Options) (any, error) {
 	if d.keys == nil {
 		d.keys = make(map[string]string)
 	}
-	d.reader = Reader{data: data, opts: o, stack: d.reader.stack, buf: d.reader.buf, keys: d.keys}
+	d.reader = Reader{data: data, opts: o, stack: d.reader.stack, buf: d.reader.buf, keys: d.keys, sharedText: len(data) <= maxSharedText}
 	d.r = &d.reader
 	v, err := d.value()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 func decode(t *testing.T, body string, o Options) any {
@@ -220,4 +221,28 @@ func FuzzAppendStdString(f *testing.F) {
 			t.Fatalf("AppendStdString(%q) = %s, encoding/json %s", s, out, std)
 		}
 	})
+}
+
+// A small body's strings are slices of one copy of it; a large body's are
+// copies each, so that a kept value cannot hold on to the whole body.
+func TestSmallBodyStringsShareOneCopyAndLargeOnesDoNot(t *testing.T) {
+	sameCopy := func(body string) bool {
+		v, err := Decode([]byte(body), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := v.(map[string]any)
+		a, b := m["a"].(string), m["b"].(string)
+		if a != "first" || b != "second" {
+			t.Fatalf("decoded %q and %q", a, b)
+		}
+		gap := uintptr(unsafe.Pointer(unsafe.StringData(b))) - uintptr(unsafe.Pointer(unsafe.StringData(a)))
+		return gap == uintptr(strings.Index(body, "second")-strings.Index(body, "first"))
+	}
+	if !sameCopy(`{"a":"first","b":"second"}`) {
+		t.Error("a small body's strings are copies each")
+	}
+	if sameCopy(`{"a":"first","pad":"` + strings.Repeat("x", maxSharedText) + `","b":"second"}`) {
+		t.Error("a large body's strings share one copy of it")
+	}
 }

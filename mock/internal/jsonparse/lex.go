@@ -90,6 +90,12 @@ func (d *Reader) stringOf(intern bool) (string, error) {
 			if intern {
 				return d.intern(s), nil
 			}
+			if d.sharedText {
+				if d.text == "" {
+					d.text = string(d.data)
+				}
+				return d.text[start : d.pos-1], nil
+			}
 			return string(s), nil
 		case c == '\\':
 			return d.escapedString(start, quote)

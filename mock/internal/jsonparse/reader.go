@@ -33,6 +33,11 @@ type Reader struct {
 	// keys are the keys remembered for reuse (Decode's pooled decoders
 	// keep them from body to body); nil remembers none.
 	keys map[string]string
+	// sharedText makes the string values without escapes slices of text,
+	// data as one string made at the first of them: one allocation for
+	// all of a body's strings instead of one each.
+	sharedText bool
+	text       string
 }
 
 type state uint8
