@@ -384,9 +384,13 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 
 	// pydantic's lax rules decide the value; anything pydantic refuses that
 	// the JSON Schema allowed (a leap second, say) is reported as well.
-	out = checked{ids: map[string]string{}}
+	out = checked{ids: make(map[string]string, len(op.params))}
 	param := startAt(nil) // one for every parameter: its loc is built only for an error
 	for _, name := range op.params {
+		if f := op.param[name]; f.kind == kindUUID && isCanonicalUUID(vars[name]) {
+			out.ids[name] = vars[name] // coerce's answer, without boxing the id in an any
+			continue
+		}
 		param.root, param.param = nil, name
 		v, e := coerce(op.param[name], vars[name], param)
 		add(e...)
