@@ -43,6 +43,13 @@ type result struct {
 	RatioToBaseline float64        `json:"ratio_to_baseline"`
 	// P99RatioToBaseline is the p99 over the baseline's p99 in the same run.
 	P99RatioToBaseline float64 `json:"p99_ratio_to_baseline"`
+	// ServerCPUPerRequestUs is the CPU time the server process used in the
+	// measured windows over the requests answered in them, and its ratio
+	// the same over the baseline's: the server's own cost, apart from the
+	// load generator's share of the cores. 0: not measured (a peer, whose
+	// work may run in processes of its own).
+	ServerCPUPerRequestUs float64 `json:"server_cpu_us_per_request,omitempty"`
+	CPURatioToBaseline    float64 `json:"cpu_ratio_to_baseline,omitempty"`
 }
 
 // The kinds of scenario, each with its own goals (docs/bench.md).
@@ -104,6 +111,12 @@ type tally struct {
 	errors    uint64
 	seconds   float64
 	transport map[string]bool
+	// cpu reads the server process's CPU time (nil: not measured); used
+	// sums it over the measured windows, and cpuFailed stops it after an
+	// error rather than report part of the rounds.
+	cpu       func() (time.Duration, error)
+	used      time.Duration
+	cpuFailed bool
 }
 
 func newTally(sc scenario, baseURL string) *tally {
@@ -148,6 +161,7 @@ func (t *tally) round(cfg loadConfig, d time.Duration) {
 		}
 	}
 	var first, last time.Time
+	before := t.readCPU()
 	for res := range attack(d) {
 		t.metrics.Add(res)
 		if first.IsZero() || res.Timestamp.Before(first) {
@@ -164,6 +178,19 @@ func (t *tally) round(cfg loadConfig, d time.Duration) {
 		}
 	}
 	t.seconds += last.Sub(first).Seconds()
+	if after := t.readCPU(); !t.cpuFailed {
+		t.used += after - before
+	}
+}
+
+// readCPU is the server's CPU time now, or 0 once a read has failed.
+func (t *tally) readCPU() time.Duration {
+	if t.cpu == nil || t.cpuFailed {
+		return 0
+	}
+	d, err := t.cpu()
+	t.cpuFailed = err != nil
+	return d
 }
 
 // result sums the rounds: requests over the measured time of all rounds,
@@ -178,6 +205,9 @@ func (t *tally) result() result {
 	}
 	if t.seconds > 0 {
 		r.RequestsPerSec = float64(m.Requests) / t.seconds
+	}
+	if t.cpu != nil && !t.cpuFailed && m.Requests > 0 {
+		r.ServerCPUPerRequestUs = float64(t.used.Microseconds()) / float64(m.Requests)
 	}
 	for e := range t.transport {
 		r.TransportErrors = append(r.TransportErrors, e)

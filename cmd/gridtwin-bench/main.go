@@ -216,7 +216,13 @@ func (b *bench) add(sc scenario, s *server) error {
 	if err := probe(sc, s.baseURL); err != nil {
 		return fmt.Errorf("%s: %w", sc.Name, err)
 	}
-	b.plan = append(b.plan, newTally(sc, s.baseURL))
+	t := newTally(sc, s.baseURL)
+	if sc.Kind != kindPeer {
+		// A peer's CPU time is left out: Prism may work in child
+		// processes, whose time /proc/<pid>/stat does not count.
+		t.cpu = s.cpuTime
+	}
+	b.plan = append(b.plan, t)
 	return nil
 }
 

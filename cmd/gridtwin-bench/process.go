@@ -164,6 +164,47 @@ func (s *server) residentBytes() (int64, error) {
 	return 0, errors.New("no VmRSS in /proc status")
 }
 
+// cpuTime is the CPU time, user and system, that the process's threads
+// have used so far.
+func (s *server) cpuTime() (time.Duration, error) { return processCPU(s.cmd.Process.Pid) }
+
+// clockTick is the unit of /proc/<pid>/stat's times: USER_HZ, 100 on Linux.
+const clockTick = 10 * time.Millisecond
+
+// processCPU reads utime and stime from /proc/<pid>/stat.
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return statCPU(string(b))
+}
+
+// statCPU is utime plus stime of a /proc/<pid>/stat line. The command name
+// (the second field) is in parentheses and may hold spaces and
+// parentheses, so the fields are counted from its last closing
+// parenthesis: utime and stime are the line's 14th and 15th fields, the
+// 12th and 13th after it.
+func statCPU(line string) (time.Duration, error) {
+	i := strings.LastIndexByte(line, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("no command name in stat line %q", line)
+	}
+	f := strings.Fields(line[i+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short stat line %q", line)
+	}
+	var ticks int64
+	for _, field := range f[11:13] {
+		n, err := strconv.ParseInt(field, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("stat line: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick, nil
+}
+
 // stop asks for a graceful shutdown and kills the process if it lingers.
 // It may be called more than once.
 func (s *server) stop() {

@@ -120,6 +120,9 @@ func (r *report) add(res result) {
 		base := r.Results[0]
 		res.RatioToBaseline = quotient(res.RequestsPerSec, base.RequestsPerSec)
 		res.P99RatioToBaseline = quotient(res.P99Ms, base.P99Ms)
+		res.CPURatioToBaseline = quotient(res.ServerCPUPerRequestUs, base.ServerCPUPerRequestUs)
+	} else if res.ServerCPUPerRequestUs > 0 {
+		res.CPURatioToBaseline = 1
 	}
 	r.Results = append(r.Results, res)
 }
@@ -222,17 +225,23 @@ func (r *report) compareToMemory(mem *result) {
 	}
 }
 
-const rowFormat = "%-42s %9s %8s %8s %7s %8s %8s\n"
+const rowFormat = "%-42s %9s %8s %8s %7s %8s %8s %8s %8s\n"
 
 func (r *report) printHeader(w io.Writer) {
-	fmt.Fprintf(w, rowFormat, "scenario", "req/s", "p50", "p99", "errors", "vs bare", "p99 vs")
+	fmt.Fprintf(w, rowFormat, "scenario", "req/s", "p50", "p99", "errors", "vs bare", "p99 vs", "cpu/req", "cpu vs")
 }
 
 func (r *report) printRow(w io.Writer, res result) {
+	cpu, cpuRatio := "-", "-"
+	if res.ServerCPUPerRequestUs > 0 {
+		cpu = fmt.Sprintf("%.1fus", res.ServerCPUPerRequestUs)
+		cpuRatio = fmt.Sprintf("%.2fx", res.CPURatioToBaseline)
+	}
 	fmt.Fprintf(w, rowFormat, res.Scenario,
 		fmt.Sprintf("%.0f", res.RequestsPerSec),
 		fmt.Sprintf("%.2fms", res.P50Ms), fmt.Sprintf("%.2fms", res.P99Ms),
-		fmt.Sprint(res.Errors), fmt.Sprintf("%.2fx", res.RatioToBaseline), fmt.Sprintf("%.2fx", res.P99RatioToBaseline))
+		fmt.Sprint(res.Errors), fmt.Sprintf("%.2fx", res.RatioToBaseline), fmt.Sprintf("%.2fx", res.P99RatioToBaseline),
+		cpu, cpuRatio)
 	if len(res.TransportErrors) > 0 {
 		fmt.Fprintf(w, "    transport errors: %s\n", strings.Join(res.TransportErrors, "; "))
 	}

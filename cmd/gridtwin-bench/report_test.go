@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +167,63 @@ func TestReadScenariosSendTheKeyAndQuery(t *testing.T) {
 	}
 	if want := []string{"/v1/customers/cust_1", "/v1/customers?limit=10"}; strings.Join(seen, " ") != strings.Join(want, " ") {
 		t.Errorf("requests = %q, want %q", seen, want)
+	}
+}
+
+// A stat line's times are counted from the command name's last closing
+// parenthesis, whatever the name holds.
+func TestStatCPUReadsUtimeAndStime(t *testing.T) {
+	// pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime ...
+	line := "4242 (gridtwin (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 37 9 9 20 0 4 0 1 1 1"
+	got, err := statCPU(line)
+	if want := 287 * clockTick; err != nil || got != want {
+		t.Errorf("statCPU = %v, %v; want %v", got, err, want)
+	}
+	for _, bad := range []string{"4242 gridtwin S 1", "4242 (x) S 1 2 3", "4242 (x) S 1 4242 4242 0 -1 0 0 0 0 0 u 37 0"} {
+		if _, err := statCPU(bad); err == nil {
+			t.Errorf("statCPU(%q) took it", bad)
+		}
+	}
+	if own, err := processCPU(os.Getpid()); err != nil || own < 0 {
+		t.Errorf("processCPU of the test itself = %v, %v", own, err)
+	}
+}
+
+// The CPU a scenario's server used in the measured windows is divided by
+// the requests answered: a server that hashes 4 MiB for every request
+// costs many times the CPU of one that answers at once. Both run in this
+// process, so each figure also holds the load generator's share, which is
+// the same for both.
+func TestReportCPUPerRequestAndItsRatioToTheBaseline(t *testing.T) {
+	work := bytes.Repeat([]byte("x"), 4<<20)
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sum := sha256.Sum256(work)
+		w.Header().Set("X-Sum", fmt.Sprintf("%x", sum[:4]))
+	}))
+	t.Cleanup(busy.Close)
+	self := func() (time.Duration, error) { return processCPU(os.Getpid()) }
+	measure := func(sc scenario, url string) result {
+		tl := newTally(sc, url)
+		tl.cpu = self
+		tl.round(loadConfig{Connections: 2}, 300*time.Millisecond)
+		return tl.result()
+	}
+	r := newReport(shortLoad)
+	r.add(measure(baselineScenario(), slowServer(t, 0).URL))
+	r.add(measure(otarkGet(otarkTargets()), busy.URL))
+	base, got := r.Results[0], r.Results[1]
+	if base.ServerCPUPerRequestUs <= 0 || base.CPURatioToBaseline != 1 {
+		t.Fatalf("baseline: %.1f us a request, ratio %.2f", base.ServerCPUPerRequestUs, base.CPURatioToBaseline)
+	}
+	if got.CPURatioToBaseline != got.ServerCPUPerRequestUs/base.ServerCPUPerRequestUs || got.CPURatioToBaseline < 3 {
+		t.Errorf("hashing server: %.1f us a request, ratio %.2f; baseline %.1f us", got.ServerCPUPerRequestUs, got.CPURatioToBaseline, base.ServerCPUPerRequestUs)
+	}
+	var out bytes.Buffer
+	r.printRow(&out, got)
+	if !strings.Contains(out.String(), fmt.Sprintf("%.2fx", got.CPURatioToBaseline)) {
+		t.Errorf("row lacks the CPU ratio: %s", out.String())
+	}
+	if un := run(otarkGet(otarkTargets()), busy.URL, shortLoad); un.ServerCPUPerRequestUs != 0 {
+		t.Errorf("a scenario without a CPU reader reported %.1f us", un.ServerCPUPerRequestUs)
 	}
 }
