@@ -125,20 +125,25 @@ func negotiate(accept string) string {
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	var body []byte
-	if c, ok := v.(Customer); ok {
-		// json.Marshal would check and compact what MarshalJSON wrote.
-		body = c.appendJSON(make([]byte, 0, 640))
-	} else {
-		var err error
-		if body, err = json.Marshal(v); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
 	}
+	writeBody(w, r, status, body, ruleOfStatus(status, v))
+}
+
+// writeCustomer answers a customer with its appending encoder's bytes:
+// json.Marshal would check and compact what MarshalJSON wrote.
+func writeCustomer(w http.ResponseWriter, r *http.Request, c Customer) {
+	writeBody(w, r, http.StatusOK, c.appendJSON(make([]byte, 0, 640)), ruleOfStatus(http.StatusOK, c))
+}
+
+// writeBody answers encoded JSON in the negotiated media type.
+func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte, rule string) {
 	w.Header().Set("Content-Type", contentTypes[negotiate(r.Header.Get("Accept"))])
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	journal.Decide(r, ruleOfStatus(status, v))
+	journal.Decide(r, rule)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -104,7 +104,7 @@ func (a *API) respondCustomer(w http.ResponseWriter, r *http.Request, u *user, i
 		w.WriteHeader(http.StatusNotFound)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, c)
+	writeCustomer(w, r, c)
 }
 
 // authenticate returns the user whose Basic credentials the request carries.

@@ -25,14 +25,13 @@ type detailBody struct {
 
 // writeJSON answers with django-ninja's renderer content type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	body, _ := json.Marshal(v)
+	writeBody(w, status, body)
 }
 
-// writeContracts answers encoded contracts (appendJSON's bytes) with
-// writeJSON's header and the newline json.Encoder ends a value with.
-func writeContracts(w http.ResponseWriter, status int, body []byte) {
+// writeBody answers encoded JSON with the renderer's content type and the
+// newline json.Encoder ends a value with.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))

@@ -142,7 +142,7 @@ func (a *API) listContracts(w http.ResponseWriter, r *http.Request) {
 		a.writeStoreError(w, r, err)
 		return
 	}
-	writeContracts(w, http.StatusOK, appendContracts(make([]byte, 0, 384*len(list)+2), list))
+	writeBody(w, http.StatusOK, appendContracts(make([]byte, 0, 384*len(list)+2), list))
 }
 
 func (a *API) createContract(w http.ResponseWriter, r *http.Request) {
@@ -213,7 +213,7 @@ func (a *API) storeContract(w http.ResponseWriter, r *http.Request, c checked, i
 		a.writeStoreError(w, r, err)
 	default:
 		journal.Decide(r, "podero/response-fields")
-		writeContracts(w, http.StatusOK, in.appendJSON(make([]byte, 0, 384)))
+		writeBody(w, http.StatusOK, in.appendJSON(make([]byte, 0, 384)))
 	}
 }
 

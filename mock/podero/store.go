@@ -2,7 +2,6 @@ package podero
 
 import (
 	"context"
-	"math"
 	"slices"
 	"strconv"
 
@@ -50,7 +49,7 @@ func (c Contract) appendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"price":`...)
-		b = appendFloat(b, p.Price)
+		b = jsonparse.AppendFloat(b, p.Price) // finite: a non-finite price never reaches the store (finite_number)
 		b = append(b, `,"timestamp":`...)
 		b = jsonparse.AppendString(b, p.Timestamp)
 		b = append(b, '}')
@@ -80,23 +79,6 @@ func appendOptionalString(b []byte, s *string) []byte {
 		return append(b, "null"...)
 	}
 	return jsonparse.AppendString(b, *s)
-}
-
-// appendFloat writes a finite price as encoding/json does: the shortest
-// decimal that reads back the same, in exponent form only below 1e-6 or
-// from 1e21 on, with a one-digit negative exponent unpadded. A non-finite
-// price never reaches the store (finite_number).
-func appendFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-		b[n-2] = b[n-1]
-		b = b[:n-1]
-	}
-	return b
 }
 
 // appendContracts writes a list of contracts as a JSON array.

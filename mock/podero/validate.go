@@ -387,12 +387,13 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 	out = checked{ids: make(map[string]string, len(op.params))}
 	param := startAt(nil) // one for every parameter: its loc is built only for an error
 	for _, name := range op.params {
-		if f := op.param[name]; f.kind == kindUUID && isCanonicalUUID(vars[name]) {
-			out.ids[name] = vars[name] // coerce's answer, without boxing the id in an any
+		f, id := op.param[name], vars[name]
+		if f.kind == kindUUID && isCanonicalUUID(id) {
+			out.ids[name] = id // coerce's answer, without boxing the id in an any
 			continue
 		}
 		param.root, param.param = nil, name
-		v, e := coerce(op.param[name], vars[name], param)
+		v, e := coerce(f, id, param)
 		add(e...)
 		if s, ok := v.(string); ok {
 			out.ids[name] = s

@@ -1,6 +1,10 @@
 package jsonparse
 
-import "unicode/utf8"
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
 
 // AppendString appends s as a JSON string literal, byte for byte as
 // encoding/json writes it, except that a lone surrogate kept by
@@ -87,3 +91,19 @@ type String string
 
 // MarshalJSON implements json.Marshaler.
 func (s String) MarshalJSON() ([]byte, error) { return AppendString(nil, string(s)), nil }
+
+// AppendFloat appends a finite f as encoding/json writes it: the shortest
+// decimal that reads back the same, in exponent form only below 1e-6 or
+// from 1e21 on, with a one-digit negative exponent unpadded.
+func AppendFloat(dst []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if n := len(dst); format == 'e' && n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+		dst[n-2] = dst[n-1]
+		dst = dst[:n-1]
+	}
+	return dst
+}

@@ -246,3 +246,19 @@ func TestSmallBodyStringsShareOneCopyAndLargeOnesDoNot(t *testing.T) {
 		t.Error("a large body's strings share one copy of it")
 	}
 }
+
+// FuzzAppendFloat holds AppendFloat to encoding/json on every finite float.
+func FuzzAppendFloat(f *testing.F) {
+	for _, x := range []float64{0, math.Copysign(0, -1), 0.2841, 1e20, 1e21, 9.99e-7, 1e-7, -3.5e-9, 5e-324, math.MaxFloat64} {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x float64) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+		std, _ := json.Marshal(x)
+		if out := AppendFloat(nil, x); string(out) != string(std) {
+			t.Fatalf("AppendFloat(%v) = %s, encoding/json %s", x, out, std)
+		}
+	})
+}
