@@ -24,23 +24,33 @@ type scenario struct {
 	expect func(code int) bool
 	// ExpectText describes expect for the report.
 	ExpectText string
+	// Reference names the scenario whose figures this one's ratios and
+	// goals are taken against; "" is the bare baseline, the first.
+	Reference string
 }
 
 // result holds one scenario's figures.
 type result struct {
-	Scenario        string         `json:"scenario"`
-	Server          string         `json:"server"`
-	Kind            string         `json:"kind"`
-	Expect          string         `json:"expect"`
-	Requests        uint64         `json:"requests"`
-	RequestsPerSec  float64        `json:"requests_per_sec"`
-	P50Ms           float64        `json:"p50_ms"`
-	P99Ms           float64        `json:"p99_ms"`
-	MaxMs           float64        `json:"max_ms"`
-	Errors          uint64         `json:"errors"`
+	Scenario       string  `json:"scenario"`
+	Server         string  `json:"server"`
+	Kind           string  `json:"kind"`
+	Expect         string  `json:"expect"`
+	Requests       uint64  `json:"requests"`
+	RequestsPerSec float64 `json:"requests_per_sec"`
+	P50Ms          float64 `json:"p50_ms"`
+	P99Ms          float64 `json:"p99_ms"`
+	MaxMs          float64 `json:"max_ms"`
+	Errors         uint64  `json:"errors"`
+	// Reference is the scenario the ratios are taken against: an API
+	// scenario's same-request baseline, else the bare baseline.
+	Reference       string         `json:"reference"`
 	StatusCodes     map[string]int `json:"status_codes"`
 	TransportErrors []string       `json:"transport_errors,omitempty"`
 	RatioToBaseline float64        `json:"ratio_to_baseline"`
+	// RatioToSharedBaseline is the requests/s over the first baseline's,
+	// the bare handler answering an otark PATCH: the one yardstick of
+	// every scenario, whatever its request.
+	RatioToSharedBaseline float64 `json:"ratio_to_shared_baseline"`
 	// P99RatioToBaseline is the p99 over the baseline's p99 in the same run.
 	P99RatioToBaseline float64 `json:"p99_ratio_to_baseline"`
 	// ServerCPUPerRequestUs is the CPU time the server process used in the
@@ -55,6 +65,9 @@ type result struct {
 // The kinds of scenario, each with its own goals (docs/bench.md).
 const (
 	kindBaseline = "baseline"
+	// kindTwin is a bare handler driven by an API scenario's own requests
+	// and answering what gridtwin answered them: that scenario's limit.
+	kindTwin = "baseline-same-request"
 	// kindAPI is a vendor API request to gridtwin with its default
 	// fixtures and in-memory store, compared with the baseline.
 	kindAPI = "api"
@@ -81,26 +94,37 @@ type loadConfig struct {
 func successful(code int) bool { return code >= 200 && code < 300 }
 
 // probe sends one request outside the measurement and checks its answer, so
-// a misconfigured scenario fails loudly instead of being timed as errors.
-func probe(sc scenario, baseURL string) error {
+// a misconfigured scenario fails loudly instead of being timed as errors. It
+// returns the answer, which the scenario's same-request baseline repeats.
+func probe(sc scenario, baseURL string) (answer, error) {
 	var t vegeta.Target
 	sc.target(&t, 0)
 	t.URL = baseURL + t.URL
 	req, err := t.Request()
 	if err != nil {
-		return err
+		return answer{}, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
-	if !sc.expect(resp.StatusCode) {
-		return fmt.Errorf("%s %s answered %d, want %s: %s", t.Method, t.URL, resp.StatusCode, sc.ExpectText, body)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxProbeBody+1))
+	if err != nil {
+		return answer{}, fmt.Errorf("%s %s: reading the answer: %w", t.Method, t.URL, err)
 	}
-	return nil
+	if !sc.expect(resp.StatusCode) {
+		return answer{}, fmt.Errorf("%s %s answered %d, want %s: %.2048s", t.Method, t.URL, resp.StatusCode, sc.ExpectText, body)
+	}
+	if len(body) > maxProbeBody {
+		return answer{}, fmt.Errorf("%s %s answered more than %d bytes", t.Method, t.URL, maxProbeBody)
+	}
+	return answer{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
+
+// maxProbeBody bounds the answer a probe keeps: the bench's scenarios
+// answer a few KB.
+const maxProbeBody = 1 << 20
 
 // tally accumulates one scenario's rounds.
 type tally struct {
@@ -199,7 +223,7 @@ func (t *tally) result() result {
 	m := &t.metrics
 	m.Close()
 	r := result{
-		Scenario: t.sc.Name, Server: t.sc.Server, Kind: t.sc.Kind, Expect: t.sc.ExpectText,
+		Scenario: t.sc.Name, Server: t.sc.Server, Kind: t.sc.Kind, Expect: t.sc.ExpectText, Reference: t.sc.Reference,
 		Requests: m.Requests, Errors: t.errors, StatusCodes: m.StatusCodes,
 		P50Ms: ms(m.Latencies.P50), P99Ms: ms(m.Latencies.P99), MaxMs: ms(m.Latencies.Max),
 	}

@@ -37,10 +37,65 @@ func TestRunCountsErrorsByExpectation(t *testing.T) {
 }
 
 func TestBaselineHandlerAnswersJSON(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(bareHandler))
+	srv := httptest.NewServer(bareHandler(defaultAnswer()))
 	defer srv.Close()
-	if err := probe(baselineScenario(), srv.URL); err != nil {
+	a, err := probe(baselineScenario(), srv.URL)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if a.Header.Get("Content-Type") != "application/json" || !json.Valid(a.Body) {
+		t.Errorf("baseline answered %q: %s", a.Header.Get("Content-Type"), a.Body)
+	}
+}
+
+// A same-request baseline repeats what the probed server answered, byte
+// for byte but for the Date: its status, its headers and its body, read
+// back from the file the bench hands the --baseline process.
+func TestSameRequestBaselineRepeatsTheProbedAnswer(t *testing.T) {
+	body := []byte(`{"error":{"code":"validation_error","message":"status: must be one of active"}}`)
+	vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("X-RateLimit-Remaining", "299")
+		w.Header().Add("Vary", "Origin")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write(body)
+	}))
+	defer vendor.Close()
+	sc := otarkRejected(otarkTargets())
+	got, err := probe(sc, vendor.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "answer.json")
+	data, _ := json.Marshal(got)
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := readAnswer(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := httptest.NewServer(bareHandler(a))
+	defer bare.Close()
+	again, err := probe(sc, bare.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Status != http.StatusBadRequest || string(again.Body) != string(body) {
+		t.Errorf("bare answered %d %s, want 400 %s", again.Status, again.Body, body)
+	}
+	for _, h := range []string{"Content-Type", "X-Ratelimit-Remaining", "Vary", "Content-Length"} {
+		if again.Header.Get(h) != got.Header.Get(h) {
+			t.Errorf("%s = %q, want %q", h, again.Header.Get(h), got.Header.Get(h))
+		}
+	}
+	for _, bad := range []string{`{"status":0}`, `{"status":200,"body":"not base64!"}`, `[`} {
+		if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readAnswer(file); err == nil {
+			t.Errorf("readAnswer took %s", bad)
+		}
 	}
 }
 

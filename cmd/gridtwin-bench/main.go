@@ -52,6 +52,7 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 	redisServer := fl.String("redis-server", "redis-server", "redis-server binary of the redis scenario (skipped if not found)")
 	baseline := fl.Bool("baseline", false, "internal: serve the bare net/http baseline")
 	addr := fl.String("addr", "127.0.0.1:0", "internal: listen address of --baseline")
+	answerFile := fl.String("baseline-answer", "", "internal: JSON file of the fixed answer of --baseline (default: an otark customer)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -59,7 +60,7 @@ func benchMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *baseline {
-		return serveBaseline(*addr)
+		return serveBaseline(*addr, *answerFile)
 	}
 	// The load generator shares the cores with the server it measures; its
 	// garbage collection is CPU taken from every scenario alike. Collecting
@@ -164,7 +165,7 @@ func (b *bench) run(gridtwinBin, out string) error {
 
 	for _, step := range []func() error{
 		func() error { return b.planBaseline(self) },
-		func() error { return b.planDefaults(gridtwinBin, tg) },
+		func() error { return b.planDefaults(gridtwinBin, self, tmp, tg) },
 		func() error { return b.planRedis(gridtwinBin, tg) },
 		func() error { return b.planScale(gridtwinBin, tg, tmp) },
 		func() error { return b.planPeers(tg, tmp) },
@@ -211,10 +212,12 @@ func buildGridtwin(bin, dir string, log io.Writer) (string, error) {
 	return bin, nil
 }
 
-// add probes a scenario on s and plans it for the rounds.
-func (b *bench) add(sc scenario, s *server) error {
-	if err := probe(sc, s.baseURL); err != nil {
-		return fmt.Errorf("%s: %w", sc.Name, err)
+// add probes a scenario on s and plans it for the rounds. It returns the
+// probe's answer.
+func (b *bench) add(sc scenario, s *server) (answer, error) {
+	a, err := probe(sc, s.baseURL)
+	if err != nil {
+		return answer{}, fmt.Errorf("%s: %w", sc.Name, err)
 	}
 	t := newTally(sc, s.baseURL)
 	if sc.Kind != kindPeer {
@@ -223,8 +226,46 @@ func (b *bench) add(sc scenario, s *server) error {
 		t.cpu = s.cpuTime
 	}
 	b.plan = append(b.plan, t)
+	return a, nil
+}
+
+// addWithTwin plans an API scenario after its same-request baseline: a
+// bare handler of its own, driven by the same requests, that answers what
+// gridtwin answered the probe. The scenario's goals are taken against it,
+// so that a larger request or answer (podero's body, a page of ten
+// customers) is not counted as gridtwin's cost.
+func (b *bench) addWithTwin(sc scenario, gt *server, self, tmp string) error {
+	// The probe goes to gridtwin first; the tally it plans is moved
+	// behind the twin's, which each round measures just before.
+	a, err := b.add(sc, gt)
+	if err != nil {
+		return err
+	}
+	planned := b.plan[len(b.plan)-1]
+	b.plan = b.plan[:len(b.plan)-1]
+	file := filepath.Join(tmp, fmt.Sprintf("answer-%d.json", len(b.plan)))
+	data, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		return err
+	}
+	twin := sc
+	twin.Name, twin.Server, twin.Kind = twinName(sc.Name), "baseline (same request)", kindTwin
+	bare, err := b.start(twin.Name, self, []string{"--baseline", "--baseline-answer", file})
+	if err != nil {
+		return err
+	}
+	if _, err := b.add(twin, bare); err != nil {
+		return err
+	}
+	planned.sc.Reference = twin.Name
+	b.plan = append(b.plan, planned)
 	return nil
 }
+
+func twinName(scenario string) string { return "bare: " + scenario }
 
 // planBaseline starts the limit: a bare handler in its own process.
 func (b *bench) planBaseline(self string) error {
@@ -232,7 +273,8 @@ func (b *bench) planBaseline(self string) error {
 	if err != nil {
 		return err
 	}
-	return b.add(baselineScenario(), base)
+	_, err = b.add(baselineScenario(), base)
+	return err
 }
 
 func gridtwinServe(extra ...string) []string {
@@ -241,7 +283,7 @@ func gridtwinServe(extra ...string) []string {
 
 // planDefaults starts gridtwin with its embedded fixtures and in-memory
 // store, and plans every vendor API scenario on it.
-func (b *bench) planDefaults(bin string, tg *targets) error {
+func (b *bench) planDefaults(bin, self, tmp string, tg *targets) error {
 	gt, err := b.start("gridtwin", bin, gridtwinServe())
 	if err != nil {
 		return err
@@ -272,7 +314,7 @@ func (b *bench) planDefaults(bin string, tg *targets) error {
 			b.skip(sc.Name, "fixtures/conformance.yaml lacks "+strings.Join(missing, ", "))
 			continue
 		}
-		if err := b.add(sc.scenario, gt); err != nil {
+		if err := b.addWithTwin(sc.scenario, gt, self, tmp); err != nil {
 			return err
 		}
 	}
@@ -317,7 +359,8 @@ func (b *bench) planRedis(bin string, tg *targets) error {
 	if err != nil {
 		return err
 	}
-	return b.add(sc, gt)
+	_, err = b.add(sc, gt)
+	return err
 }
 
 // planScale starts gridtwin with many more otark customers and spreads the
@@ -351,7 +394,8 @@ func (b *bench) planScale(bin string, tg *targets, tmp string) error {
 		ResidentLoadedMB: float64(loaded) / (1 << 20)}
 	spread := otarkPatch(tg, func(seq uint64) string { return ids[seq%uint64(len(ids))] })
 	sc.target = spread.target
-	return b.add(sc, big)
+	_, err = b.add(sc, big)
+	return err
 }
 
 // settleAfterStart is ten times what serve's FreeOSMemory takes with
@@ -375,7 +419,8 @@ func (b *bench) planPeers(tg *targets, tmp string) error {
 		b.skip("prism", why)
 		return nil
 	}
-	return b.add(sc, prism)
+	_, err = b.add(sc, prism)
+	return err
 }
 
 // measure runs the rounds, prints every scenario's row and reads the

@@ -78,6 +78,41 @@ func TestReportRatiosToTheBaselineThroughRealServers(t *testing.T) {
 	}
 }
 
+// An API scenario with a same-request baseline is held to it: its ratios
+// are its figures over that baseline's, and its ratio to the first
+// baseline is kept beside them. Here the twin is as slow as the scenario,
+// the first baseline much faster.
+func TestAPIScenarioRatiosAreToItsSameRequestBaseline(t *testing.T) {
+	fast, slow := slowServer(t, 0), slowServer(t, 20*time.Millisecond)
+	r := reportWithBaseline(fast)
+	get := otarkGet(otarkTargets())
+	twin := get
+	twin.Name, twin.Kind = twinName(get.Name), kindTwin
+	r.add(run(twin, slow.URL, shortLoad))
+	get.Reference = twin.Name
+	r.add(run(get, slow.URL, shortLoad))
+	base, ref, got := r.Results[0], r.Results[1], r.Results[2]
+	if got.Reference != twin.Name || got.RatioToBaseline != got.RequestsPerSec/ref.RequestsPerSec ||
+		got.P99RatioToBaseline != got.P99Ms/ref.P99Ms {
+		t.Errorf("ratios %.3f, %.3f against %q; want %.3f, %.3f against %q", got.RatioToBaseline, got.P99RatioToBaseline,
+			got.Reference, got.RequestsPerSec/ref.RequestsPerSec, got.P99Ms/ref.P99Ms, twin.Name)
+	}
+	if got.RatioToSharedBaseline != got.RequestsPerSec/base.RequestsPerSec || got.RatioToSharedBaseline >= got.RatioToBaseline {
+		t.Errorf("ratio to the first baseline %.3f, want %.3f, below the ratio to the twin %.3f",
+			got.RatioToSharedBaseline, got.RequestsPerSec/base.RequestsPerSec, got.RatioToBaseline)
+	}
+	if ref.Reference != base.Scenario {
+		t.Errorf("the twin's reference = %q, want the baseline", ref.Reference)
+	}
+	r.finish()
+	if tt := targetByName(&r, get.Name+" req/s"); tt == nil || !strings.Contains(tt.Goal, "same request") {
+		t.Errorf("target = %+v, want a goal against the same request", tt)
+	}
+	if tt := targetByName(&r, twin.Name+" req/s"); tt != nil {
+		t.Errorf("the twin got a target: %+v", tt)
+	}
+}
+
 // The peer's figure is gridtwin's requests/s over the peer's; a peer that
 // takes 20 ms a request is many times slower than one that answers at once.
 func TestReportComparesPeerAndRedisToTheInMemoryPatch(t *testing.T) {
@@ -161,7 +196,7 @@ func TestReadScenariosSendTheKeyAndQuery(t *testing.T) {
 	tg := &targets{}
 	tg.Otark.APIKey, tg.Otark.CustomerID = "otk_x", "cust_1"
 	for _, sc := range []scenario{otarkGet(tg), otarkList(tg)} {
-		if err := probe(sc, srv.URL); err != nil {
+		if _, err := probe(sc, srv.URL); err != nil {
 			t.Error(err)
 		}
 	}
