@@ -301,3 +301,29 @@ func TestConcurrentClients(t *testing.T) {
 		}
 	}
 }
+
+// A body pydantic keeps as it is is stored as it came; one that differs
+// anywhere (a later item coerced, a member pydantic drops, a field that
+// fails) is rebuilt from that point, with the members before it kept.
+func TestCoercionAfterUnchangedMembers(t *testing.T) {
+	h := newHarness(t, Options{})
+	path := contractURL(orgA, userA1, contractA1)
+	got := h.do(http.MethodPut, path, tokenA, `{"energy_contract_type":"spot_hourly","energy_prices":[
+		{"price":0.5,"timestamp":"2026-11-24T00:00:00Z","note":"dropped"},
+		{"price":"0.75","timestamp":"2026-11-24T01:00:00Z"}],
+		"currency_energy_price":"EUR","extra":1,"energy_price_includes_external_components":0}`)
+	mustJSON(t, got, 200, `{"energy_contract_type":"spot_hourly","energy_prices":[
+			{"price":0.5,"timestamp":"2026-11-24T00:00:00Z"},
+			{"price":0.75,"timestamp":"2026-11-24T01:00:00Z"}],
+		"id":"`+contractA1+`","building":null,"meter_id":null,"supplier":null,
+		"currency_energy_price":"EUR","energy_price_includes_external_components":false}`)
+	got = h.do(http.MethodPut, path, tokenA, `{"energy_contract_type":"spot_hourly",
+		"energy_prices":[{"price":0.5,"timestamp":"2026-11-24T00:00:00Z"}],"currency_energy_price":978}`)
+	// The member that failed is left out of what the contract rules see,
+	// as before this body was kept whole: they find no currency.
+	mustJSON(t, got, 422, `{"detail":[
+		{"type":"string_type","loc":["body","payload","currency_energy_price"],"msg":"Input should be a valid string"},
+		{"type":"value_error","loc":["body","payload","currency_energy_price"],
+		 "msg":"Value error, currency_energy_price is required when hourly energy prices are given",
+		 "ctx":{"error":"currency_energy_price is required when hourly energy prices are given"}}]}`)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
@@ -48,18 +49,18 @@ func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, 
 
 // contractFrom builds the stored contract from a checked body: PUT replaces,
 // so an absent field is null and absent or null prices are empty.
-func contractFrom(body map[string]any) Contract {
+func contractFrom(body *jsonparse.Object) Contract {
 	// The optional strings share one backing array: a contract's five
 	// pointers cost one allocation, not five.
 	held := new([5]string)
 	str := func(i int, k string) *string {
-		if s, ok := body[k].(string); ok {
+		if s, ok := fieldOf(body, k).(string); ok {
 			held[i] = s
 			return &held[i]
 		}
 		return nil
 	}
-	list, _ := body["energy_prices"].([]any)
+	list, _ := fieldOf(body, "energy_prices").([]any)
 	c := Contract{
 		EnergyContractType:  str(0, "energy_contract_type"),
 		EnergyPrices:        make([]Price, 0, len(list)),
@@ -68,16 +69,25 @@ func contractFrom(body map[string]any) Contract {
 		Supplier:            str(3, "supplier"),
 		CurrencyEnergyPrice: str(4, "currency_energy_price"),
 	}
-	if b, ok := body["energy_price_includes_external_components"].(bool); ok {
+	if b, ok := fieldOf(body, "energy_price_includes_external_components").(bool); ok {
 		c.EnergyPriceIncludesExternalComponents = &b
 	}
 	for _, item := range list {
-		p, _ := item.(map[string]any)
-		price, _ := p["price"].(float64)
-		ts, _ := p["timestamp"].(string)
+		p, _ := item.(*jsonparse.Object)
+		price, _ := fieldOf(p, "price").(float64)
+		ts, _ := fieldOf(p, "timestamp").(string)
 		c.EnergyPrices = append(c.EnergyPrices, Price{Price: price, Timestamp: ts})
 	}
 	return c
+}
+
+// fieldOf is a checked object's member, nil when absent (or the object is).
+func fieldOf(obj *jsonparse.Object, name string) any {
+	if obj == nil {
+		return nil
+	}
+	v, _ := obj.Get(name)
+	return v
 }
 
 // request is the common front of the contract operations, in the

@@ -3,20 +3,22 @@ package podero
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
 // contractRules are Podero's rules beyond the schema, run with the field
 // validation as pydantic field validators would: on fields that passed.
-func contractRules(body map[string]any) []fieldError {
-	loc := appendLoc(bodyLoc, "currency_energy_price")
-	currency, hasCurrency := body["currency_energy_price"]
+func contractRules(body *jsonparse.Object) []fieldError {
+	loc := func() []any { return appendLoc(bodyLoc, "currency_energy_price") }
+	currency, hasCurrency := body.Get("currency_energy_price")
 	if code, ok := currency.(string); ok && !isCurrencyCode(code) {
-		return []fieldError{valueError(loc, fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
+		return []fieldError{valueError(loc(), fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
 	}
-	prices, _ := body["energy_prices"].([]any)
-	hourly := body["energy_contract_type"] == "spot_hourly" && len(prices) > 0
+	prices, _ := fieldOf(body, "energy_prices").([]any)
+	hourly := fieldOf(body, "energy_contract_type") == "spot_hourly" && len(prices) > 0
 	if hourly && (!hasCurrency || currency == nil) {
-		return []fieldError{valueError(loc, "currency_energy_price is required when hourly energy prices are given")}
+		return []fieldError{valueError(loc(), "currency_energy_price is required when hourly energy prices are given")}
 	}
 	return nil
 }

@@ -207,18 +207,31 @@ func coerce(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	return value, nil
 }
 
+// coerceList and coerceObject hand back their input itself when pydantic
+// keeps it as it is (every item, or every member, unchanged, and no member
+// it drops): a valid body is then not copied. Anything else is built anew
+// from the first item or member that differs.
 func coerceList(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	list, ok := value.([]any)
 	if !ok {
 		return result(nil, typeError("list_type", "Input should be a valid list"), at)
 	}
-	out := make([]any, len(list))
+	var out []any
 	var errs []fieldError
 	for i, item := range list {
 		v, e := coerce(f.items, item, at.push(segment{index: i}))
 		at.pop()
-		out[i] = v
+		if out == nil && (len(e) > 0 || !unchanged(item, v)) {
+			out = make([]any, len(list))
+			copy(out, list[:i])
+		}
+		if out != nil {
+			out[i] = v
+		}
 		errs = append(errs, e...)
+	}
+	if out == nil {
+		return value, errs
 	}
 	return out, errs
 }
@@ -227,9 +240,12 @@ func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
 	if !isObject(value) {
 		return result(nil, typeError("model_attributes_type", "Input should be a valid dictionary or object to extract fields from"), at)
 	}
-	out := make(map[string]any, len(f.props))
+	var out *jsonparse.Object
+	if !onlyDeclared(f, value) {
+		out = &jsonparse.Object{Members: make([]jsonparse.Member, 0, len(f.props))}
+	}
 	var errs []fieldError
-	for _, name := range f.props {
+	for i, name := range f.props {
 		seg := segment{name: name, named: true}
 		v, present := member(value, name)
 		if !present {
@@ -241,12 +257,57 @@ func coerceObject(f *fieldSpec, value any, at *place) (any, []fieldError) {
 		}
 		cv, e := coerce(f.children[name], v, at.push(seg))
 		at.pop()
-		if len(e) == 0 {
-			out[name] = cv
+		if out == nil && (len(e) > 0 || !unchanged(v, cv)) {
+			out = membersOf(value, f.props[:i], len(f.props))
+		}
+		if out != nil && len(e) == 0 {
+			out.Members = append(out.Members, jsonparse.Member{Key: name, Value: cv})
 		}
 		errs = append(errs, e...)
 	}
+	if out == nil {
+		return value, errs
+	}
 	return out, errs
+}
+
+// onlyDeclared is whether every member of a decoded object is a declared
+// property, so that pydantic drops none of them.
+func onlyDeclared(f *fieldSpec, value any) bool {
+	obj, ok := value.(*jsonparse.Object)
+	if !ok {
+		return false // a plain map, from translateBody: built anew
+	}
+	for _, m := range obj.Members {
+		if f.children[m.Key] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// membersOf copies the given properties value has, as they are.
+func membersOf(value any, props []string, capacity int) *jsonparse.Object {
+	out := &jsonparse.Object{Members: make([]jsonparse.Member, 0, capacity)}
+	for _, name := range props {
+		if v, ok := member(value, name); ok {
+			out.Members = append(out.Members, jsonparse.Member{Key: name, Value: v})
+		}
+	}
+	return out
+}
+
+// unchanged is whether coerce answered in itself: the same scalar, or the
+// same list or object.
+func unchanged(in, out any) bool {
+	switch o := out.(type) {
+	case []any:
+		i, ok := in.([]any)
+		return ok && len(i) == len(o) && (len(o) == 0 || &i[0] == &o[0])
+	case map[string]any:
+		return false // maps cannot be compared; coerce builds none
+	}
+	return in == out
 }
 
 // isObject and member read a JSON object as the body's decoder gives it
@@ -345,7 +406,7 @@ var bodyLoc = []any{"body", "payload"}
 // checked is a request that passed validation, in pydantic's lax terms.
 type checked struct {
 	ids  map[string]string // path parameters, canonical lower-case UUIDs
-	body map[string]any    // coerced body (declared fields only), nil without a body
+	body *jsonparse.Object // coerced body (declared fields only), nil without a body
 }
 
 // validate checks the request against the spec and answers what
@@ -408,7 +469,7 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 			// look-up in seen: on 140,000 bad items that look-up cost
 			// as much as the rest of the request.
 			errs = append(errs, e...)
-			out.body, _ = v.(map[string]any)
+			out.body, _ = v.(*jsonparse.Object)
 			if out.body != nil {
 				// Podero's own rules run beside the field checks, on the
 				// fields that passed, as pydantic field validators do.
