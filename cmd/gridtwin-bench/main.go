@@ -235,14 +235,13 @@ func (b *bench) add(sc scenario, s *server) (answer, error) {
 // so that a larger request or answer (podero's body, a page of ten
 // customers) is not counted as gridtwin's cost.
 func (b *bench) addWithTwin(sc scenario, gt *server, self, tmp string) error {
-	// The probe goes to gridtwin first; the tally it plans is moved
-	// behind the twin's, which each round measures just before.
-	a, err := b.add(sc, gt)
+	twin := sc
+	twin.Name, twin.Server, twin.Kind = twinName(sc.Name), "baseline (same request)", kindTwin
+	sc.Reference = twin.Name
+	a, err := b.add(sc, gt) // the probe the twin repeats
 	if err != nil {
 		return err
 	}
-	planned := b.plan[len(b.plan)-1]
-	b.plan = b.plan[:len(b.plan)-1]
 	file := filepath.Join(tmp, fmt.Sprintf("answer-%d.json", len(b.plan)))
 	data, err := json.Marshal(a)
 	if err != nil {
@@ -251,8 +250,6 @@ func (b *bench) addWithTwin(sc scenario, gt *server, self, tmp string) error {
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		return err
 	}
-	twin := sc
-	twin.Name, twin.Server, twin.Kind = twinName(sc.Name), "baseline (same request)", kindTwin
 	bare, err := b.start(twin.Name, self, []string{"--baseline", "--baseline-answer", file})
 	if err != nil {
 		return err
@@ -260,8 +257,9 @@ func (b *bench) addWithTwin(sc scenario, gt *server, self, tmp string) error {
 	if _, err := b.add(twin, bare); err != nil {
 		return err
 	}
-	planned.sc.Reference = twin.Name
-	b.plan = append(b.plan, planned)
+	// Each round measures the twin just before its scenario.
+	n := len(b.plan)
+	b.plan[n-2], b.plan[n-1] = b.plan[n-1], b.plan[n-2]
 	return nil
 }
 

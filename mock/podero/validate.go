@@ -305,7 +305,7 @@ func unchanged(in, out any) bool {
 		i, ok := in.([]any)
 		return ok && len(i) == len(o) && (len(o) == 0 || &i[0] == &o[0])
 	case map[string]any:
-		return false // maps cannot be compared; coerce builds none
+		return false // a field of any type may hold one: maps cannot be compared
 	}
 	return in == out
 }
