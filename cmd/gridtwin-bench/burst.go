@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"sync"
@@ -86,16 +85,18 @@ func burst(sc scenario, baseURL string, n int, seq *uint64) (time.Duration, int)
 	return time.Since(began), failed
 }
 
-var gcTraceLine = regexp.MustCompile(`(?m)^gc (\d+) @`)
-
-// gcCycles is the last cycle number in a GODEBUG=gctrace=1 log.
-func gcCycles(trace string) int {
-	all := gcTraceLine.FindAllStringSubmatch(trace, -1)
-	if len(all) == 0 {
-		return 0
+// gcCycleOf reads N from a GODEBUG=gctrace=1 line, "gc N @...".
+func gcCycleOf(line []byte) (int, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte("gc "))
+	if !ok {
+		return 0, false
 	}
-	n, _ := strconv.Atoi(all[len(all)-1][1])
-	return n
+	num, _, ok := bytes.Cut(rest, []byte(" @"))
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(num))
+	return n, err == nil
 }
 
 // runBursts sends rounds bursts of n to each server in turn, so that the
@@ -106,7 +107,7 @@ func runBursts(sc scenario, servers []*server, n, rounds int) burstReport {
 	errs := make([]int, len(servers))
 	gcBefore := make([]int, len(servers))
 	for i, s := range servers {
-		gcBefore[i] = gcCycles(s.stderr.String())
+		gcBefore[i] = s.stderr.GCCycles()
 	}
 	var seq uint64
 	for range rounds {
@@ -122,7 +123,7 @@ func runBursts(sc scenario, servers []*server, n, rounds int) burstReport {
 			Server:     s.name,
 			MedianMs:   ms(times[i][len(times[i])/2]),
 			MaxMs:      ms(times[i][len(times[i])-1]),
-			GCPerBurst: float64(gcCycles(s.stderr.String())-gcBefore[i]) / float64(rounds),
+			GCPerBurst: float64(s.stderr.GCCycles()-gcBefore[i]) / float64(rounds),
 			Errors:     errs[i],
 		})
 	}

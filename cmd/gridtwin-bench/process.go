@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,7 @@ type server struct {
 	// firstAnswer is the time from starting the process to its first HTTP
 	// answer of any status.
 	firstAnswer time.Duration
-	stderr      lockedBuffer
+	stderr      stderrLog
 	// exited receives the result of Wait once the process is gone.
 	exited   chan error
 	stopOnce sync.Once
@@ -126,23 +127,60 @@ func startProcess(name, bin string, args []string, announce string, ready func()
 	}
 }
 
-// lockedBuffer collects a process's stderr, which the bench reads while
-// the process runs (the GC trace of the burst scenario).
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
+// stderrLog takes a process's stderr as it runs: it counts the GC trace
+// lines of the burst scenario and keeps the last stderrTail bytes for an
+// error message. Under load gridtwin logs a line per request, megabytes a
+// second, which the bench must not hold in its own memory (nor scan again
+// for every burst) while it drives the load.
+type stderrLog struct {
+	mu      sync.Mutex
+	partial []byte // a line not yet ended
+	tail    []byte
+	gcCycle int // the last "gc N @" line's N
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+const stderrTail = 64 << 10
+
+func (l *stderrLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rest := p
+	for {
+		line, after, ended := bytes.Cut(rest, []byte("\n"))
+		if !ended {
+			if len(l.partial) < stderrTail { // a line that long is no GC trace
+				l.partial = append(l.partial, line[:min(len(line), stderrTail-len(l.partial))]...)
+			}
+			break
+		}
+		if len(l.partial) > 0 {
+			line = append(l.partial, line...)
+		}
+		if n, ok := gcCycleOf(line); ok {
+			l.gcCycle = n
+		}
+		l.partial = l.partial[:0]
+		rest = after
+	}
+	l.tail = append(l.tail, p...)
+	if len(l.tail) > 2*stderrTail {
+		l.tail = append(l.tail[:0], l.tail[len(l.tail)-stderrTail:]...)
+	}
+	return len(p), nil
 }
 
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// GCCycles is the number of the last GODEBUG=gctrace=1 line seen.
+func (l *stderrLog) GCCycles() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gcCycle
+}
+
+// String is the end of what the process wrote.
+func (l *stderrLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.tail[max(0, len(l.tail)-stderrTail):])
 }
 
 // residentBytes reads VmRSS, the memory the kernel holds for the process.

@@ -65,3 +65,39 @@ func TestBenchMainRefusesUnknownKeys(t *testing.T) {
 		}
 	}
 }
+
+// A server's stderr is a line per request under load: the bench keeps only
+// its end, yet counts every GC trace line, also one split across reads.
+func TestStderrLogCountsGCLinesAndKeepsOnlyTheEnd(t *testing.T) {
+	script := `exec 1>&2
+i=1
+while [ $i -le 3000 ]; do
+  printf 'time=2026-12-06T04:00:00Z level=INFO msg=request method=PATCH path=/api/customers/1001 status=200 n=%d\n' $i
+  if [ $((i % 500)) -eq 0 ]; then printf 'gc %d @1.5s 0%%: 0.1+1+0.1 ms clock\n' $((i / 500)); fi
+  i=$((i+1))
+done
+printf 'last words'`
+	var log stderrLog
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Stderr = &log
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.GCCycles(); got != 6 {
+		t.Errorf("GC cycles = %d, want 6", got)
+	}
+	out := log.String()
+	if len(out) > stderrTail || !strings.HasSuffix(out, "n=3000\ngc 6 @1.5s 0%: 0.1+1+0.1 ms clock\nlast words") {
+		t.Errorf("kept %d bytes ending %q; want at most %d ending in the last lines", len(out), out[max(0, len(out)-40):], stderrTail)
+	}
+	if strings.Contains(out, "n=1 ") {
+		t.Error("the first line is still kept")
+	}
+	var split stderrLog
+	for _, part := range []string{"noise\ngc 4", "2 @0.1s 0%: ...\ngc 4", "3 @"} {
+		_, _ = split.Write([]byte(part))
+	}
+	if got := split.GCCycles(); got != 42 {
+		t.Errorf("GC cycles after a line split across writes = %d, want 42 (43 has not ended)", got)
+	}
+}

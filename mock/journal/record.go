@@ -66,13 +66,17 @@ func APIOf(r *http.Request) string {
 func (j *Journal) Handler(next http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &record{}
+		// One allocation for what the journal keeps of the request.
+		inFlight := &struct {
+			rec     record
+			reqBody capture
+			rw      responseRecorder
+		}{reqBody: capture{limit: j.opts.MaxBody}, rw: responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}}
+		rec, reqBody, rw := &inFlight.rec, &inFlight.reqBody, &inFlight.rw
 		r = r.WithContext(context.WithValue(r.Context(), recordKey{}, rec))
-		reqBody := &capture{limit: j.opts.MaxBody}
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = reqBody.prefetch(r.Body, r.ContentLength)
 		}
-		rw := &responseRecorder{ResponseWriter: w, body: capture{limit: j.opts.MaxBody}}
 		next.ServeHTTP(rw, r)
 
 		end := time.Now()

@@ -23,6 +23,7 @@ type part struct {
 // Matcher is a compiled template, for mux's Route.MatcherFunc.
 type Matcher struct {
 	parts []part
+	vars  int // how many parts are variables
 }
 
 // Compile parses a mux template whose variables have no pattern.
@@ -50,6 +51,7 @@ func Compile(template string) (*Matcher, error) {
 			return nil, fmt.Errorf("template %q: a variable must fill a whole segment", template)
 		}
 		m.parts = append(m.parts, part{name: name})
+		m.vars++
 		rest = rest[open+end+1:]
 	}
 	return m, nil
@@ -66,12 +68,27 @@ func MustCompile(template string) *Matcher {
 
 // Match reports whether path fits the template and returns its variables.
 func (m *Matcher) Match(path string) (map[string]string, bool) {
-	var vars map[string]string
-	for i, p := range m.parts {
+	// Every request tries the routes in turn, and most tries fail: the
+	// variables are gathered only once the whole path is known to match.
+	if !m.walk(path, nil) {
+		return nil, false
+	}
+	if m.vars == 0 {
+		return nil, true
+	}
+	vars := make(map[string]string, m.vars)
+	m.walk(path, vars)
+	return vars, true
+}
+
+// walk reports whether path matches, filling vars (when not nil) with the
+// segments the parameters took.
+func (m *Matcher) walk(path string, vars map[string]string) bool {
+	for _, p := range m.parts {
 		if p.name == "" {
 			var ok bool
 			if path, ok = strings.CutPrefix(path, p.literal); !ok {
-				return nil, false
+				return false
 			}
 			continue
 		}
@@ -80,15 +97,14 @@ func (m *Matcher) Match(path string) (map[string]string, bool) {
 			end = len(path)
 		}
 		if end == 0 {
-			return nil, false
+			return false
 		}
-		if vars == nil {
-			vars = make(map[string]string, len(m.parts)-i)
+		if vars != nil {
+			vars[p.name] = path[:end]
 		}
-		vars[p.name] = path[:end]
 		path = path[end:]
 	}
-	return vars, path == ""
+	return path == ""
 }
 
 // MatchRoute is the mux.MatcherFunc: on a match it hands mux the variables
