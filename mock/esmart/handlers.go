@@ -137,6 +137,10 @@ func parseCustomerID(path string) (int32, bool) {
 // unsupportedMediaType returns ASP.NET's 415 message unless contentType names
 // one of the JSON formatter's media types (parameters are ignored).
 func unsupportedMediaType(contentType string) (string, bool) {
+	switch contentType {
+	case "application/json", "text/json", "application/json; charset=utf-8":
+		return "", true // what ParseMediaType would conclude, without its map
+	}
 	if strings.TrimSpace(contentType) == "" {
 		return "The request contains an entity body but no Content-Type header. " +
 			"The inferred media type 'application/octet-stream' is not supported for this resource.", false

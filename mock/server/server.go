@@ -56,8 +56,6 @@ type Handler struct {
 type routing struct {
 	apis    []API
 	handler http.Handler
-	// apiOf names the API that registered each route.
-	apiOf map[*mux.Route]API
 }
 
 // New builds the handler with default options.
@@ -86,7 +84,7 @@ func (h *Handler) Replace(apis ...API) {
 }
 
 func (h *Handler) route(apis []API) *routing {
-	rt := &routing{apis: apis, apiOf: map[*mux.Route]API{}}
+	rt := &routing{apis: apis}
 	// The admin API has its own router: mux tries routes in order, a
 	// regexp each, and every vendor request would first miss all of its.
 	adminRouter := mux.NewRouter()
@@ -96,14 +94,16 @@ func (h *Handler) route(apis []API) *routing {
 		before := map[*mux.Route]bool{}
 		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error { before[route] = true; return nil })
 		api.Register(r)
+		// Each of the API's routes gets the vendor layers around its
+		// handler here, once: a mux middleware would be built anew for
+		// every request, and would have to look the API up by route.
 		_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-			if !before[route] {
-				rt.apiOf[route] = api
+			if next := route.GetHandler(); !before[route] && next != nil {
+				route.Handler(h.vendorLayers(api, next))
 			}
 			return nil
 		})
 	}
-	r.Use(h.vendorLayers(rt))
 	vendor := h.journal.Handler(corsPolicy().Handler(r), h.opts.Log)
 	admin := h.adminGuard(adminRouter)
 	rt.handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
