@@ -81,7 +81,14 @@ func serveBaseline(addr, answerFile string) int {
 		return 1
 	}
 	fmt.Printf("baseline listening on http://%s\n", ln.Addr())
-	srv := &http.Server{Handler: bareHandler(a), ReadHeaderTimeout: 10 * time.Second}
+	// The timeouts of gridtwin serve's server: each costs a deadline
+	// change per request, which is net/http's cost, not the mock's.
+	srv := &http.Server{
+		Handler:           bareHandler(a),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
 	go func() {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
