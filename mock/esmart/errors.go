@@ -139,13 +139,14 @@ func writeCustomer(w http.ResponseWriter, r *http.Request, c Customer) {
 	writeBody(w, r, http.StatusOK, c.appendJSON(make([]byte, 0, 640)), ruleOfStatus(http.StatusOK, c))
 }
 
-// writeBody answers encoded JSON in the negotiated media type.
+// writeBody answers encoded JSON in the negotiated media type. body is
+// built for this answer alone: the journal keeps it without a copy.
 func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte, rule string) {
 	w.Header().Set("Content-Type", contentTypes[negotiate(r.Header.Get("Accept"))])
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	journal.Decide(r, rule)
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = journal.Write(w, body)
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {

@@ -66,3 +66,51 @@ func TestJournalUnderConcurrentRequests(t *testing.T) {
 		t.Errorf("limit 3: %d entries, first %+v", len(got), got)
 	}
 }
+
+// A body handed over with Write is recorded as written, within and past
+// the journal's limit and after an earlier Write, and the client gets it
+// whole; the handler's array past the body is never written to.
+func TestHandedOverBodyIsRecordedAsWritten(t *testing.T) {
+	j := New(Options{MaxBody: 8})
+	spare := make([]byte, 2, 16) // room past the body, which the handler owns
+	copy(spare, "xy")
+	bodies := map[string][][]byte{
+		"/fits":  {[]byte("abc")},
+		"/long":  {[]byte("0123456789")},
+		"/after": {spare, []byte("123")},
+	}
+	srv := httptest.NewServer(j.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, b := range bodies[r.URL.Path] {
+			if _, err := Write(w, b); err != nil {
+				t.Error(err)
+			}
+		}
+	}), nil))
+	defer srv.Close()
+	want := map[string]struct {
+		client, kept string
+		truncated    bool
+	}{
+		"/fits":  {"abc", "abc", false},
+		"/long":  {"0123456789", "01234567", true},
+		"/after": {"xy123", "xy123", false},
+	}
+	for path, w := range want {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(got) != w.client {
+			t.Errorf("%s: client got %q, want %q", path, got, w.client)
+		}
+		e := j.List("", Filter{Limit: 1})[0]
+		if b := e.Response.Body; e.Path != path || b.Text != w.kept || b.Size != int64(len(w.client)) || b.Truncated != w.truncated {
+			t.Errorf("%s: journal kept %+v of %s, want %q of %d bytes, truncated %v", path, b, e.Path, w.kept, len(w.client), w.truncated)
+		}
+	}
+	if past := spare[2:5]; string(past) != "\x00\x00\x00" {
+		t.Errorf("the journal wrote %q past the handed-over body", past)
+	}
+}

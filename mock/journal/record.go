@@ -178,6 +178,17 @@ func (c *capture) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// keep is Write for bytes nobody changes after: the first body that fits
+// is kept as it is, capped so that a later Write cannot append into it.
+func (c *capture) keep(p []byte) {
+	if len(c.kept) > 0 || len(p) > c.limit {
+		_, _ = c.Write(p)
+		return
+	}
+	c.size += int64(len(p))
+	c.kept = p[:len(p):len(p)]
+}
+
 // prefetch reads up to limit bytes of body before the handler runs, so
 // that the journal shows what was sent even when the answer came first (a
 // 401 never reads the body), and returns the body to hand on: those bytes,
@@ -257,6 +268,23 @@ func (w *responseRecorder) Write(p []byte) (int, error) {
 	}
 	_, _ = w.body.Write(p)
 	return w.ResponseWriter.Write(p)
+}
+
+// Write writes body as (the rest of) the answer to a recorded request and
+// hands it over: the caller never touches body again, so the journal keeps
+// it as it is. A handler's Write must be copied, as io.Writer lets its
+// caller reuse the bytes; for an answer built for the one response, that
+// copy was the journal's largest allocation.
+func Write(w http.ResponseWriter, body []byte) (int, error) {
+	rw, ok := w.(*responseRecorder)
+	if !ok {
+		return w.Write(body)
+	}
+	if rw.status == 0 {
+		rw.WriteHeader(http.StatusOK)
+	}
+	rw.body.keep(body)
+	return rw.ResponseWriter.Write(body)
 }
 
 func (w *responseRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

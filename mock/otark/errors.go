@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+	"github.com/gridtwin/gridtwin/mock/journal"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -134,7 +135,7 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 	body, _ := p.MarshalJSON()
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
-	_, _ = w.Write(body)
+	_, _ = journal.Write(w, body)
 }
 
 // WriteError answers a failure of the mock itself (a fault, a bad session

@@ -241,7 +241,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 	}
 	customers, more := found.result()
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(listBody(customers, q.limit, more))
+	_, _ = journal.Write(w, listBody(customers, q.limit, more))
 }
 
 // writeCustomer answers 200 with one customer.
@@ -250,5 +250,5 @@ func writeCustomer(w http.ResponseWriter, rec record) {
 	// returns, a seventh of the whole request in the profile.
 	body := rec.appendJSON(make([]byte, 0, 384))
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(body)
+	_, _ = journal.Write(w, body)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/gridtwin/gridtwin/mock/journal"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
 )
@@ -30,11 +31,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeBody answers encoded JSON with the renderer's content type and the
-// newline json.Encoder ends a value with.
+// newline json.Encoder ends a value with. body is built for this answer
+// alone: the journal keeps it without a copy.
 func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = journal.Write(w, append(body, '\n'))
 }
 
 // writeDetail answers django-ninja's {"detail": "..."} errors.
