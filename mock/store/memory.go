@@ -178,6 +178,13 @@ func (s *memSession) All(_ context.Context, table string, _ Codec) (map[string]a
 	return out, nil
 }
 
+// rangeStored hands fn the table's stored records under the read lock.
+func (s *memSession) rangeStored(table string, fn func(stored map[string]any)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.records[table])
+}
+
 func (s *memSession) Count(_ context.Context, counter, key string, now time.Time, window time.Duration) (Window, error) {
 	s.countMu.Lock()
 	defer s.countMu.Unlock()

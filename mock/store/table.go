@@ -72,20 +72,36 @@ func (t *Table[T]) All(ctx context.Context, s Session) (map[string]T, error) {
 
 // Each calls fn with every record All would return, in no order, without
 // copying the table: a read of a few records need not pay for all of them.
+// fn must not use the session: it may run while the session is locked.
 func (t *Table[T]) Each(ctx context.Context, s Session, fn func(key string, v T)) error {
+	each := func(stored map[string]any) {
+		for k, v := range t.seed {
+			if _, overridden := stored[k]; !overridden {
+				fn(k, v)
+			}
+		}
+		for k, v := range stored {
+			fn(k, v.(T))
+		}
+	}
+	if r, ok := s.(storedRanger); ok {
+		r.rangeStored(t.name, each)
+		return nil
+	}
 	stored, err := s.All(ctx, t.name, t.codec)
 	if err != nil {
 		return err
 	}
-	for k, v := range t.seed {
-		if _, overridden := stored[k]; !overridden {
-			fn(k, v)
-		}
-	}
-	for k, v := range stored {
-		fn(k, v.(T))
-	}
+	each(stored)
 	return nil
+}
+
+// storedRanger is a session that can show a table's stored records in
+// place, without the copy All makes: the in-memory store, where that copy
+// was a list request's largest allocation once the session had written its
+// customers.
+type storedRanger interface {
+	rangeStored(table string, fn func(stored map[string]any))
 }
 
 type jsonCodec[T any] struct{}
