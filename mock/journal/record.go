@@ -263,11 +263,16 @@ func (w *responseRecorder) WriteHeader(status int) {
 }
 
 func (w *responseRecorder) Write(p []byte) (int, error) {
+	w.startBody()
+	_, _ = w.body.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// startBody is what net/http does at a first Write without a status.
+func (w *responseRecorder) startBody() {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	_, _ = w.body.Write(p)
-	return w.ResponseWriter.Write(p)
 }
 
 // Write writes body as (the rest of) the answer to a recorded request and
@@ -280,9 +285,7 @@ func Write(w http.ResponseWriter, body []byte) (int, error) {
 	if !ok {
 		return w.Write(body)
 	}
-	if rw.status == 0 {
-		rw.WriteHeader(http.StatusOK)
-	}
+	rw.startBody()
 	rw.body.keep(body)
 	return rw.ResponseWriter.Write(body)
 }
