@@ -100,7 +100,8 @@ func gcCycleOf(line []byte) (int, bool) {
 }
 
 // runBursts sends rounds bursts of n to each server in turn, so that the
-// machine's changing load falls on both alike.
+// machine's changing load falls on both alike, and in alternating order,
+// so that neither always comes first.
 func runBursts(sc scenario, servers []*server, n, rounds int) burstReport {
 	rep := burstReport{Connections: n, Bursts: rounds}
 	times := make([][]time.Duration, len(servers))
@@ -110,9 +111,16 @@ func runBursts(sc scenario, servers []*server, n, rounds int) burstReport {
 		gcBefore[i] = s.stderr.GCCycles()
 	}
 	var seq uint64
-	for range rounds {
-		for i, s := range servers {
-			d, failed := burst(sc, s.baseURL, n, &seq)
+	for round := range rounds {
+		for k := range servers {
+			// Every other round goes the other way round: the server that
+			// follows a burst pays for its TIME_WAIT sockets and the
+			// bench's own collection of the thousand clients before it.
+			i := k
+			if round%2 == 1 {
+				i = len(servers) - 1 - k
+			}
+			d, failed := burst(sc, servers[i].baseURL, n, &seq)
 			times[i] = append(times[i], d)
 			errs[i] += failed
 		}

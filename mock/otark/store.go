@@ -20,7 +20,10 @@ type record struct {
 	// (unix seconds, int64, and nanoseconds, uint32, little-endian); the
 	// number of strings and where each ends after the header (uint32s);
 	// then the strings: the BRP, id, name and status, the balance group's
-	// EIC and TSO when there is one, and each metadata pair's key and value.
+	// EIC and TSO when there is one, and each metadata pair's key and value;
+	// last, the customer as the API writes it. The JSON costs a third more
+	// memory and saves every read its encoding: a list page of ten
+	// customers spent a fifth of its handler on timestamps and escapes.
 	data string
 }
 
@@ -50,8 +53,9 @@ func pack(rec customerRecord) record {
 	c := rec.Customer
 	n, size := 0, 0
 	packedStrings(rec, func(s string) { n, size = n+1, size+len(s) })
+	encoded := c.appendJSON(make([]byte, 0, 384))
 	var b strings.Builder
-	b.Grow(offEnds + 4*n + size)
+	b.Grow(offEnds + 4*n + size + len(encoded))
 	var flags byte
 	if c.BalanceGroup != nil {
 		flags |= recordHasBalanceGroup
@@ -75,6 +79,7 @@ func pack(rec customerRecord) record {
 		writeUint32(&b, uint32(end))
 	})
 	packedStrings(rec, func(s string) { b.WriteString(s) })
+	b.Write(encoded)
 	return record{b.String()}
 }
 
@@ -159,9 +164,8 @@ func (p record) unpack() customerRecord {
 }
 
 // customerInto is the record's customer with its metadata in pairs'
-// memory and its balance group and activation in bg and activated (each
-// needed only when the record has one), so that a caller that only
-// encodes it can keep all of them on the stack.
+// memory and its balance group and activation in bg and activated, each
+// needed only when the record has one.
 func (p record) customerInto(pairs Metadata, bg *BalanceGroup, activated *time.Time) Customer {
 	c := Customer{
 		ID: p.id(), Name: p.name(), Status: p.status(), Metadata: pairs[:0],
@@ -181,14 +185,15 @@ func (p record) customerInto(pairs Metadata, bg *BalanceGroup, activated *time.T
 	return c
 }
 
-// appendJSON writes the record's customer as Customer.appendJSON does,
-// without unpacking it onto the heap: a read allocates only its answer.
+// appendJSON writes the record's customer as Customer.appendJSON wrote it
+// when the record was packed.
 func (p record) appendJSON(b []byte) []byte {
-	var pairs [8]MetadataPair
-	var bg BalanceGroup
-	var activated time.Time
-	c := p.customerInto(pairs[:0], &bg, &activated)
-	return c.appendJSON(b)
+	strs := offEnds + 4*p.count()
+	end := 0
+	if n := p.count(); n > 0 {
+		end = int(p.uint32At(offEnds + 4*(n-1)))
+	}
+	return append(b, p.data[strs+end:]...)
 }
 
 // MarshalJSON writes the record as its customerRecord, for a store that
