@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -51,8 +52,18 @@ type result struct {
 	// the bare handler answering an otark PATCH: the one yardstick of
 	// every scenario, whatever its request.
 	RatioToSharedBaseline float64 `json:"ratio_to_shared_baseline"`
-	// P99RatioToBaseline is the p99 over the baseline's p99 in the same run.
+	// RoundP99Ms is each round's own p99, in round order.
+	RoundP99Ms []float64 `json:"round_p99_ms,omitempty"`
+	// P99RatioToBaseline is the median, over the rounds, of the round's p99
+	// over the reference's p99 in the same round: a scenario and its
+	// reference both run in every round (an API scenario right after its
+	// twin), so a neighbour's burst of load on the machine spoils one
+	// round's pair, not the figure. It is the
+	// pooled ratio (P99PooledRatio) when the two have no rounds to pair.
 	P99RatioToBaseline float64 `json:"p99_ratio_to_baseline"`
+	// P99PooledRatio is P99Ms over the reference's P99Ms: every request of
+	// every round at once.
+	P99PooledRatio float64 `json:"p99_pooled_ratio"`
 	// ServerCPUPerRequestUs is the CPU time the server process used in the
 	// measured windows over the requests answered in them, and its ratio
 	// the same over the baseline's: the server's own cost, apart from the
@@ -134,6 +145,7 @@ type tally struct {
 	metrics   vegeta.Metrics
 	errors    uint64
 	seconds   float64
+	roundP99  []float64
 	transport map[string]bool
 	// cpu reads the server process's CPU time (nil: not measured); used
 	// sums it over the measured windows, and cpuFailed stops it after an
@@ -185,9 +197,11 @@ func (t *tally) round(cfg loadConfig, d time.Duration) {
 		}
 	}
 	var first, last time.Time
+	var latencies []time.Duration
 	before := t.readCPU()
 	for res := range attack(d) {
 		t.metrics.Add(res)
+		latencies = append(latencies, res.Latency)
 		if first.IsZero() || res.Timestamp.Before(first) {
 			first = res.Timestamp
 		}
@@ -202,6 +216,7 @@ func (t *tally) round(cfg loadConfig, d time.Duration) {
 		}
 	}
 	t.seconds += last.Sub(first).Seconds()
+	t.roundP99 = append(t.roundP99, ms(p99(latencies)))
 	if after := t.readCPU(); !t.cpuFailed {
 		t.used += after - before
 	}
@@ -224,7 +239,7 @@ func (t *tally) result() result {
 	m.Close()
 	r := result{
 		Scenario: t.sc.Name, Server: t.sc.Server, Kind: t.sc.Kind, Expect: t.sc.ExpectText, Reference: t.sc.Reference,
-		Requests: m.Requests, Errors: t.errors, StatusCodes: m.StatusCodes,
+		Requests: m.Requests, Errors: t.errors, StatusCodes: m.StatusCodes, RoundP99Ms: t.roundP99,
 		P50Ms: ms(m.Latencies.P50), P99Ms: ms(m.Latencies.P99), MaxMs: ms(m.Latencies.Max),
 	}
 	if t.seconds > 0 {
@@ -244,6 +259,15 @@ func run(sc scenario, baseURL string, cfg loadConfig) result {
 	t := newTally(sc, baseURL)
 	t.round(cfg, cfg.Duration)
 	return t.result()
+}
+
+// p99 is the latency that 99% of the requests did not exceed; 0 for none.
+func p99(latencies []time.Duration) time.Duration {
+	if len(latencies) == 0 {
+		return 0
+	}
+	slices.Sort(latencies)
+	return latencies[(len(latencies)*99+99)/100-1]
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -110,6 +111,68 @@ func TestAPIScenarioRatiosAreToItsSameRequestBaseline(t *testing.T) {
 	}
 	if tt := targetByName(&r, twin.Name+" req/s"); tt != nil {
 		t.Errorf("the twin got a target: %+v", tt)
+	}
+}
+
+// The p99 ratio pairs each round's p99 with its reference's in the same
+// round and takes the median: a server slowed in one round of three (as a
+// neighbour's load would) spoils the pooled ratio, not the paired one. A
+// server slow in every round is slow in the paired ratio too.
+func TestP99RatioIsTheMedianOfEachRoundsPair(t *testing.T) {
+	var delay atomic.Int64
+	delay.Store(int64(5 * time.Millisecond))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(time.Duration(delay.Load()))
+	}))
+	t.Cleanup(api.Close)
+	ref := slowServer(t, 5*time.Millisecond)
+	slow := slowServer(t, 25*time.Millisecond)
+	twin := otarkGet(otarkTargets())
+	twin.Name, twin.Kind = twinName(twin.Name), kindTwin
+	get := otarkGet(otarkTargets())
+	get.Reference = twin.Name
+	always := get
+	always.Name = "always slow" // its reference is the twin too
+	tallies := []*tally{newTally(twin, ref.URL), newTally(get, api.URL), newTally(always, slow.URL)}
+	load := loadConfig{Connections: 2}
+	for round := range 3 {
+		for _, tl := range tallies {
+			if tl.sc.Name == get.Name && round == 1 {
+				delay.Store(int64(50 * time.Millisecond))
+			}
+			tl.round(load, 200*time.Millisecond)
+			delay.Store(int64(5 * time.Millisecond))
+		}
+	}
+	r := reportWithBaseline(slowServer(t, 0))
+	for _, tl := range tallies {
+		r.add(tl.result())
+	}
+	got, steady := r.Results[2], r.Results[3]
+	if len(got.RoundP99Ms) != 3 || got.RoundP99Ms[1] < 50 {
+		t.Fatalf("round p99s %v ms, want three with the second at least 50", got.RoundP99Ms)
+	}
+	if got.P99PooledRatio < 4 || got.P99RatioToBaseline > 2 {
+		t.Errorf("one slow round: pooled ratio %.2f (want >= 4), paired %.2f (want <= 2)", got.P99PooledRatio, got.P99RatioToBaseline)
+	}
+	if len(steady.RoundP99Ms) != 3 || steady.P99RatioToBaseline < 3 {
+		t.Errorf("slow in every round: paired ratio %.2f, want >= 3 (25 ms against 5)", steady.P99RatioToBaseline)
+	}
+}
+
+func TestPairedP99RatioFallsBackToPooledWithoutPairs(t *testing.T) {
+	for _, c := range []struct {
+		rounds, ref []float64
+		want        float64
+	}{
+		{[]float64{2, 9, 3, 4}, []float64{1, 1, 1, 1}, 3.5},
+		{[]float64{2}, []float64{1}, 7},
+		{[]float64{2, 3}, []float64{1, 1, 1}, 7},
+		{[]float64{2, 3}, []float64{1, 0}, 7},
+	} {
+		if got := pairedP99Ratio(c.rounds, c.ref, 7); got != c.want {
+			t.Errorf("pairedP99Ratio(%v, %v, 7) = %v, want %v", c.rounds, c.ref, got, c.want)
+		}
 	}
 }
 
