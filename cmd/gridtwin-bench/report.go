@@ -89,6 +89,10 @@ type peerFigures struct {
 	RequestsPerSec float64 `json:"requests_per_sec"`
 	// GridtwinRatio is gridtwin's requests/s over the peer's, same request.
 	GridtwinRatio float64 `json:"gridtwin_ratio_to_peer"`
+	// TwinRatio is the same over the PATCH's bare twin: the ratio a server
+	// that does nothing but answer would reach in this run, the ceiling of
+	// GridtwinRatio on this machine (0: no twin measured).
+	TwinRatio float64 `json:"bare_twin_ratio_to_peer,omitempty"`
 }
 
 type target struct {
@@ -247,6 +251,9 @@ func (r *report) compareToMemory(mem *result) {
 		case kindPeer:
 			p := peerFigures{Peer: res.Server, RequestsPerSec: res.RequestsPerSec,
 				GridtwinRatio: quotient(mem.RequestsPerSec, res.RequestsPerSec)}
+			if twin := r.find(mem.Reference); twin != nil && twin.Kind == kindTwin {
+				p.TwinRatio = quotient(twin.RequestsPerSec, res.RequestsPerSec)
+			}
 			r.Peers = append(r.Peers, p)
 			r.atLeast("gridtwin req/s vs "+p.Peer, p.GridtwinRatio, goalPeerRatio, "x", " "+p.Peer)
 		case kindScale:
@@ -297,7 +304,11 @@ func (r *report) printSummary(w io.Writer) {
 		fmt.Fprintf(w, "gridtwin (redis store): valid PATCH at %.2fx of the in-memory store\n", s.RatioToMemory)
 	}
 	for _, p := range r.Peers {
-		fmt.Fprintf(w, "%s: %.0f req/s on the valid PATCH; gridtwin answers %.1fx as many\n", p.Peer, p.RequestsPerSec, p.GridtwinRatio)
+		fmt.Fprintf(w, "%s: %.0f req/s on the valid PATCH; gridtwin answers %.1fx as many", p.Peer, p.RequestsPerSec, p.GridtwinRatio)
+		if p.TwinRatio > 0 {
+			fmt.Fprintf(w, " (its bare twin %.1fx)", p.TwinRatio)
+		}
+		fmt.Fprintln(w)
 	}
 	if r.Burst != nil {
 		r.Burst.print(w)

@@ -180,10 +180,14 @@ func TestPairedP99RatioFallsBackToPooledWithoutPairs(t *testing.T) {
 // takes 20 ms a request is many times slower than one that answers at once.
 func TestReportComparesPeerAndRedisToTheInMemoryPatch(t *testing.T) {
 	fast, slow := slowServer(t, 0), slowServer(t, 20*time.Millisecond)
-	// Results: 0 baseline, 1 in-memory PATCH, 2 peer, 3 Redis.
+	// Results: 0 baseline, 1 the PATCH's twin, 2 in-memory PATCH, 3 peer, 4 Redis.
 	r := reportWithBaseline(fast)
 	tg := otarkTargets()
 	mem := otarkPatch(tg, oneCustomer(tg))
+	twin := mem
+	twin.Name, twin.Kind = twinName(mem.Name), kindTwin
+	r.add(run(twin, fast.URL, shortLoad))
+	mem.Reference = twin.Name
 	r.add(run(mem, fast.URL, shortLoad))
 	peer := mem
 	peer.Name, peer.Server, peer.Kind = "peer PATCH", "prism", kindPeer
@@ -198,11 +202,16 @@ func TestReportComparesPeerAndRedisToTheInMemoryPatch(t *testing.T) {
 	}
 	// The figures' sizes are the machine's; what they are compared with is
 	// the report's.
-	want := r.Results[1].RequestsPerSec / r.Results[2].RequestsPerSec
-	if p := r.Peers[0]; p.GridtwinRatio != want {
-		t.Errorf("gridtwin to peer = %.2f, want %.2f", p.GridtwinRatio, want)
+	want, wantTwin := r.Results[2].RequestsPerSec/r.Results[3].RequestsPerSec, r.Results[1].RequestsPerSec/r.Results[3].RequestsPerSec
+	if p := r.Peers[0]; p.GridtwinRatio != want || p.TwinRatio != wantTwin {
+		t.Errorf("gridtwin to peer = %.2f, its twin %.2f; want %.2f, %.2f", p.GridtwinRatio, p.TwinRatio, want, wantTwin)
 	}
-	wantRedis := r.Results[3].RequestsPerSec / r.Results[1].RequestsPerSec
+	var out bytes.Buffer
+	r.printSummary(&out)
+	if line := fmt.Sprintf("its bare twin %.1fx", wantTwin); !strings.Contains(out.String(), line) {
+		t.Errorf("summary lacks %q:\n%s", line, out.String())
+	}
+	wantRedis := r.Results[4].RequestsPerSec / r.Results[2].RequestsPerSec
 	if r.Redis == nil || r.Redis.RatioToMemory != wantRedis {
 		t.Fatalf("redis figures = %+v, want the ratio %.3f to the in-memory PATCH", r.Redis, wantRedis)
 	}
