@@ -121,13 +121,16 @@ func packedStrings(rec customerRecord, yield func(string)) {
 }
 
 // str is the i-th string: a substring of data, not a copy.
-func (p record) str(i int) string {
+func (p record) str(i int) string { return p.data[p.end(i-1):p.end(i)] }
+
+// end is where the i-th string ends in data; end(-1) is where the strings
+// start, end(count-1) where the customer's JSON does.
+func (p record) end(i int) int {
 	strs := offEnds + 4*p.count()
-	start := 0
-	if i > 0 {
-		start = int(p.uint32At(offEnds + 4*(i-1)))
+	if i < 0 {
+		return strs
 	}
-	return p.data[strs+start : strs+int(p.uint32At(offEnds+4*i))]
+	return strs + int(p.uint32At(offEnds+4*i))
 }
 
 func (p record) brp() string    { return p.str(fieldBRP) }
@@ -152,48 +155,27 @@ func (p record) pair(i int) MetadataPair {
 
 // unpack is the record as a customerRecord; its strings share data.
 func (p record) unpack() customerRecord {
-	var bg *BalanceGroup
-	if p.hasBalanceGroup() {
-		bg = new(BalanceGroup)
-	}
-	var activated *time.Time
-	if p.isActivated() {
-		activated = new(time.Time)
-	}
-	return customerRecord{BRP: p.brp(), Customer: p.customerInto(make(Metadata, 0, p.pairs()), bg, activated)}
-}
-
-// customerInto is the record's customer with its metadata in pairs'
-// memory and its balance group and activation in bg and activated, each
-// needed only when the record has one.
-func (p record) customerInto(pairs Metadata, bg *BalanceGroup, activated *time.Time) Customer {
 	c := Customer{
-		ID: p.id(), Name: p.name(), Status: p.status(), Metadata: pairs[:0],
+		ID: p.id(), Name: p.name(), Status: p.status(), Metadata: make(Metadata, 0, p.pairs()),
 		AssignedAt: p.stamp(offAssigned), CreatedAt: p.stamp(offCreated),
 	}
 	for i := range p.pairs() {
 		c.Metadata = append(c.Metadata, p.pair(i))
 	}
 	if p.hasBalanceGroup() {
-		*bg = BalanceGroup{EIC: p.str(fieldsFixed), TSO: p.str(fieldsFixed + 1)}
-		c.BalanceGroup = bg
+		c.BalanceGroup = &BalanceGroup{EIC: p.str(fieldsFixed), TSO: p.str(fieldsFixed + 1)}
 	}
 	if p.isActivated() {
-		*activated = p.stamp(offActivated)
-		c.ActivatedAt = activated
+		activated := p.stamp(offActivated)
+		c.ActivatedAt = &activated
 	}
-	return c
+	return customerRecord{BRP: p.brp(), Customer: c}
 }
 
 // appendJSON writes the record's customer as Customer.appendJSON wrote it
 // when the record was packed.
 func (p record) appendJSON(b []byte) []byte {
-	strs := offEnds + 4*p.count()
-	end := 0
-	if n := p.count(); n > 0 {
-		end = int(p.uint32At(offEnds + 4*(n-1)))
-	}
-	return append(b, p.data[strs+end:]...)
+	return append(b, p.data[p.end(p.count()-1):]...)
 }
 
 // MarshalJSON writes the record as its customerRecord, for a store that
