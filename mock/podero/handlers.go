@@ -21,30 +21,33 @@ const maxBody = 2621440
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// readBody returns the raw body (nil when empty: django-ninja then reports
-// the payload missing) and its JSON value. ok is false after a 400.
-func readBody(w http.ResponseWriter, r *http.Request) (raw []byte, payload any, ok bool) {
+// readBody reads the body (raw nil when empty: django-ninja then reports
+// the payload missing) and, unless quickContract takes it, decodes it. ok
+// is false after a 400.
+func readBody(w http.ResponseWriter, r *http.Request, op *operation) (in requestBody, ok bool) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		journal.Decide(r, "podero/malformed-json")
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
-		return nil, nil, false
+		return requestBody{}, false
 	}
 	if len(raw) == 0 {
 		r.Body = http.NoBody
-		return nil, nil, true
+		return requestBody{}, true
 	}
 	// ninja parses with json.loads(request.body), which detects a leading
 	// UTF-8 byte order mark on bytes (utf-8-sig) and skips it. A body that
 	// is only the mark is empty JSON, a parse error, as in Python.
-	raw = bytes.TrimPrefix(raw, utf8BOM)
-	if payload, err = decodePython(raw); err != nil {
-		journal.Decide(r, "podero/malformed-json")
-		writeDetail(w, http.StatusBadRequest, detailCannotParse)
-		return nil, nil, false
+	in.raw = bytes.TrimPrefix(raw, utf8BOM)
+	if in.contract, in.quick = quickContract(op, in.raw); !in.quick {
+		if in.payload, err = decodePython(in.raw); err != nil {
+			journal.Decide(r, "podero/malformed-json")
+			writeDetail(w, http.StatusBadRequest, detailCannotParse)
+			return requestBody{}, false
+		}
 	}
-	r.Body = io.NopCloser(bytes.NewReader(raw))
-	return raw, payload, true
+	r.Body = io.NopCloser(bytes.NewReader(in.raw))
+	return in, true
 }
 
 // contractFrom builds the stored contract from a checked body: PUT replaces,
@@ -104,14 +107,13 @@ func (a *API) request(w http.ResponseWriter, r *http.Request, op *operation) (ch
 		writeDetail(w, http.StatusUnauthorized, detailUnauthorized)
 		return checked{}, false
 	}
-	var raw []byte
-	var payload any
+	var in requestBody
 	if op.body != nil {
-		if raw, payload, ok = readBody(w, r); !ok {
+		if in, ok = readBody(w, r, op); !ok {
 			return checked{}, false
 		}
 	}
-	c, errs := a.validate(op, mux.Vars(r), raw, payload)
+	c, errs := a.validate(op, mux.Vars(r), in)
 	if r.Context().Err() != nil {
 		return checked{}, false // the client has gone: nobody reads an answer
 	}
@@ -160,7 +162,7 @@ func (a *API) createContract(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in := contractFrom(c.body)
+	in := c.contract
 	in.ID = newUUID()
 	a.storeContract(w, r, c, in, func(list []Contract) ([]Contract, bool) {
 		return append(slices.Clip(list), in), true
@@ -172,7 +174,7 @@ func (a *API) updateContract(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in := contractFrom(c.body)
+	in := c.contract
 	in.ID = c.ids["energy_contract_id"]
 	a.storeContract(w, r, c, in, func(list []Contract) ([]Contract, bool) {
 		i := slices.IndexFunc(list, func(old Contract) bool { return old.ID == in.ID })

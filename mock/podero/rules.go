@@ -3,21 +3,19 @@ package podero
 import (
 	"fmt"
 	"strings"
-
-	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
 // contractRules are Podero's rules beyond the schema, run with the field
-// validation as pydantic field validators would: on fields that passed.
-func contractRules(body *jsonparse.Object) []fieldError {
+// validation as pydantic field validators would: on the fields that passed
+// (a field that failed is nil in c).
+func contractRules(c Contract) []fieldError {
 	loc := func() []any { return appendLoc(bodyLoc, "currency_energy_price") }
-	currency, hasCurrency := body.Get("currency_energy_price")
-	if code, ok := currency.(string); ok && !isCurrencyCode(code) {
-		return []fieldError{valueError(loc(), fmt.Sprintf("'%s' is not an ISO 4217 currency code", code))}
+	currency := c.CurrencyEnergyPrice
+	if currency != nil && !isCurrencyCode(*currency) {
+		return []fieldError{valueError(loc(), fmt.Sprintf("'%s' is not an ISO 4217 currency code", *currency))}
 	}
-	prices, _ := fieldOf(body, "energy_prices").([]any)
-	hourly := fieldOf(body, "energy_contract_type") == "spot_hourly" && len(prices) > 0
-	if hourly && (!hasCurrency || currency == nil) {
+	hourly := c.EnergyContractType != nil && *c.EnergyContractType == "spot_hourly" && len(c.EnergyPrices) > 0
+	if hourly && currency == nil {
 		return []fieldError{valueError(loc(), "currency_energy_price is required when hourly energy prices are given")}
 	}
 	return nil

@@ -109,6 +109,9 @@ type operation struct {
 	// coerce passed (see schemaCanAdd): when it cannot, a valid body is
 	// not validated twice.
 	schemaAfterCoerce bool
+	// quick is whether a body may be read by quickContract: a contract
+	// object whose schema says nothing coerce does not read.
+	quick bool
 }
 
 func newOperation(model *v3.Document, method, template string) (*operation, error) {
@@ -134,6 +137,7 @@ func newOperation(model *v3.Document, method, template string) (*operation, erro
 		}
 		o.body = specOf(media.Schema.Schema())
 		o.schemaAfterCoerce = schemaCanAdd(media.Schema.Schema(), map[*base.Schema]bool{})
+		o.quick = o.body.kind == kindObject && !o.schemaAfterCoerce
 	}
 	return o, nil
 }
@@ -405,14 +409,23 @@ var bodyLoc = []any{"body", "payload"}
 
 // checked is a request that passed validation, in pydantic's lax terms.
 type checked struct {
-	ids  map[string]string // path parameters, canonical lower-case UUIDs
-	body *jsonparse.Object // coerced body (declared fields only), nil without a body
+	ids      map[string]string // path parameters, canonical lower-case UUIDs
+	contract Contract          // the body's, when the operation takes one
+}
+
+// requestBody is a body on its way to validation: raw (nil when empty), and
+// either the contract quickContract read from it (quick) or its decoded
+// JSON.
+type requestBody struct {
+	raw      []byte
+	payload  any
+	contract Contract
+	quick    bool
 }
 
 // validate checks the request against the spec and answers what
-// django-ninja would: every path and body error together. raw is the body
-// (nil when empty) and payload its decoded JSON.
-func (a *API) validate(op *operation, vars map[string]string, raw []byte, payload any) (out checked, outErrs []fieldError) {
+// django-ninja would: every path and body error together.
+func (a *API) validate(op *operation, vars map[string]string, in requestBody) (out checked, outErrs []fieldError) {
 	var errs []fieldError
 	seen := map[string]bool{}
 	add := func(es ...fieldError) {
@@ -430,8 +443,8 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 		// found nothing (on 140,000 bad items it took most of the time),
 		// and then only if it can find more (on a valid PUT it was a
 		// third of the handler for nothing).
-		if len(errs) == 0 && op.schema != nil && op.schemaAfterCoerce && raw != nil {
-			plain := jsonparse.Plain(payload)
+		if len(errs) == 0 && op.schema != nil && op.schemaAfterCoerce && in.raw != nil && !in.quick {
+			plain := jsonparse.Plain(in.payload)
 			add(a.translateBody(op.body, plain, op.schema.Validate(plain))...)
 			if len(errs) > 0 {
 				out = checked{}
@@ -460,21 +473,24 @@ func (a *API) validate(op *operation, vars map[string]string, raw []byte, payloa
 			out.ids[name] = s
 		}
 	}
-	if op.body != nil {
-		if raw == nil {
-			add(missing(bodyLoc))
-		} else {
-			v, e := coerce(op.body, payload, startAt(bodyLoc))
-			// coerce visits each place once, so its errors need no
-			// look-up in seen: on 140,000 bad items that look-up cost
-			// as much as the rest of the request.
-			errs = append(errs, e...)
-			out.body, _ = v.(*jsonparse.Object)
-			if out.body != nil {
-				// Podero's own rules run beside the field checks, on the
-				// fields that passed, as pydantic field validators do.
-				add(contractRules(out.body)...)
-			}
+	switch {
+	case op.body == nil:
+	case in.raw == nil:
+		add(missing(bodyLoc))
+	case in.quick:
+		out.contract = in.contract
+		add(contractRules(out.contract)...)
+	default:
+		v, e := coerce(op.body, in.payload, startAt(bodyLoc))
+		// coerce visits each place once, so its errors need no look-up in
+		// seen: on 140,000 bad items that look-up cost as much as the
+		// rest of the request.
+		errs = append(errs, e...)
+		if body, ok := v.(*jsonparse.Object); ok && body != nil {
+			// Podero's own rules run beside the field checks, on the
+			// fields that passed, as pydantic field validators do.
+			out.contract = contractFrom(body)
+			add(contractRules(out.contract)...)
 		}
 	}
 	if len(errs) > 0 {

@@ -157,23 +157,23 @@ func (d *decoder) value() (any, error) {
 		}
 		var v any
 		switch t.kind {
-		case kindDelim:
+		case KindDelim:
 			if t.delim == '{' || t.delim == '[' {
 				d.push(t.delim == '{')
 				continue
 			}
 			v = d.pop()
-		case kindString:
+		case KindString:
 			if top := d.top(); top != nil && top.isObj && !top.hasKey {
 				top.key, top.hasKey = t.str, true
 				continue
 			}
 			v = t.str
-		case kindNumber:
+		case KindNumber:
 			if v, err = d.number(t.num); err != nil {
 				return nil, err
 			}
-		case kindBool:
+		case KindBool:
 			v = t.b
 		}
 		top := d.top()

@@ -73,7 +73,8 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 func (d *Reader) string() (string, error) { return d.stringOf(false) }
 
 // stringOf reads a string literal; a key (intern) without escapes comes
-// from the Reader's remembered keys when it has them.
+// from the Reader's remembered keys when it has them, else like any other
+// string.
 func (d *Reader) stringOf(intern bool) (string, error) {
 	quote := d.data[d.pos]
 	d.pos++
@@ -87,7 +88,7 @@ func (d *Reader) stringOf(intern bool) (string, error) {
 			if !utf8.Valid(s) {
 				return string(validUTF8(nil, s)), nil
 			}
-			if intern {
+			if intern && d.keys != nil {
 				return d.intern(s), nil
 			}
 			if d.sharedText {
@@ -260,9 +261,6 @@ const (
 )
 
 func (d *Reader) intern(s []byte) string {
-	if d.keys == nil {
-		return string(s)
-	}
 	if k, ok := d.keys[string(s)]; ok {
 		return k
 	}

@@ -96,13 +96,13 @@ func (d *Reader) Token() (Token, error) {
 		return nil, err
 	}
 	switch t.kind {
-	case kindDelim:
+	case KindDelim:
 		return t.delim, nil
-	case kindString:
+	case KindString:
 		return t.str, nil
-	case kindNumber:
+	case KindNumber:
 		return Number(t.num), nil
-	case kindBool:
+	case KindBool:
 		return t.b, nil
 	}
 	return nil, nil
@@ -111,22 +111,43 @@ func (d *Reader) Token() (Token, error) {
 // rawToken is a token before it is boxed into a Token: Decode reads these,
 // so that a number costs no string and no token an allocation of its own.
 type rawToken struct {
-	kind  tokenKind
+	kind  Kind
 	delim Delim
 	str   string
 	num   []byte // the literal, within the input
 	b     bool
 }
 
-type tokenKind uint8
+// Kind is which field of a Raw token holds it.
+type Kind uint8
 
 const (
-	kindDelim tokenKind = iota
-	kindString
-	kindNumber
-	kindBool
-	kindNull
+	KindDelim Kind = iota
+	KindString
+	KindNumber
+	KindBool
+	KindNull
 )
+
+// Raw is a token as Next returns it, nothing boxed: a reader that binds
+// into typed fields pays no allocation per token.
+type Raw struct {
+	Kind  Kind
+	Delim Delim
+	Str   string // a string or a key
+	Num   []byte // a number's literal, within the input: valid until the input changes
+	Bool  bool
+}
+
+// Next is Token without the boxing.
+func (d *Reader) Next() (Raw, error) {
+	t, err := d.next()
+	return Raw{Kind: t.kind, Delim: t.delim, Str: t.str, Num: t.num, Bool: t.b}, err
+}
+
+// ShareText makes the strings and keys without escapes slices of one copy
+// of a small input (see maxSharedText): one allocation for all of them.
+func (d *Reader) ShareText() { d.sharedText = len(d.data) <= maxSharedText }
 
 func (d *Reader) next() (rawToken, error) {
 	for {
@@ -197,7 +218,7 @@ func (d *Reader) close() rawToken {
 	d.pos++
 	d.stack = d.stack[:len(d.stack)-1]
 	d.afterValue()
-	return rawToken{kind: kindDelim, delim: c}
+	return rawToken{kind: KindDelim, delim: c}
 }
 
 func (d *Reader) afterValue() {
@@ -224,7 +245,7 @@ func (d *Reader) key(c byte) (rawToken, error) {
 	}
 	d.end = d.pos
 	d.state = wantColon
-	return rawToken{kind: kindString, str: k}, nil
+	return rawToken{kind: KindString, str: k}, nil
 }
 
 // value reads a scalar or opens a container.
@@ -245,29 +266,29 @@ func (d *Reader) value(c byte) (rawToken, error) {
 		if c == '[' {
 			d.state = wantValueOrEnd
 		}
-		return rawToken{kind: kindDelim, delim: Delim(c)}, nil
+		return rawToken{kind: KindDelim, delim: Delim(c)}, nil
 	case c == '"' || c == '\'' && d.opts.SingleQuotes:
-		t.kind = kindString
+		t.kind = KindString
 		t.str, err = d.string()
 	case c == 't':
-		t.kind, t.b, err = kindBool, true, d.literal("true")
+		t.kind, t.b, err = KindBool, true, d.literal("true")
 	case c == 'f':
-		t.kind, err = kindBool, d.literal("false")
+		t.kind, err = KindBool, d.literal("false")
 	case c == 'n':
-		t.kind, err = kindNull, d.literal("null")
+		t.kind, err = KindNull, d.literal("null")
 	case c == 'N' && d.opts.AllowNaNInfinity:
-		t.kind, err = kindNumber, d.literal("NaN")
+		t.kind, err = KindNumber, d.literal("NaN")
 	case c == 'I' && d.opts.AllowNaNInfinity:
-		t.kind, err = kindNumber, d.literal("Infinity")
+		t.kind, err = KindNumber, d.literal("Infinity")
 	case c == '-' || isDigit(c):
-		t.kind, err = kindNumber, d.number()
+		t.kind, err = KindNumber, d.number()
 	default:
 		return rawToken{}, d.errorf("invalid character %s looking for beginning of value", quoteChar(c))
 	}
 	if err != nil {
 		return rawToken{}, err
 	}
-	if t.kind == kindNumber {
+	if t.kind == KindNumber {
 		t.num = d.data[d.start:d.pos]
 	}
 	d.end = d.pos

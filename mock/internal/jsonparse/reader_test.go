@@ -124,3 +124,39 @@ func TestRememberedKeysAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// Next gives the tokens Token gives, unboxed, also when the strings and
+// keys share the body's text.
+func TestNextGivesWhatTokenGives(t *testing.T) {
+	body := `{"a": [1, -2.5e3, "x\u00e9", true, false, null, {"k\"ey": NaN}], 'b': 'c', d: [], }`
+	for _, share := range []bool{false, true} {
+		boxed, raw := NewReader([]byte(body), lenient), NewReader([]byte(body), lenient)
+		if share {
+			raw.ShareText()
+		}
+		for {
+			want, wantErr := boxed.Token()
+			got, err := raw.Next()
+			if !errors.Is(err, wantErr) && (err == nil || wantErr == nil || err.Error() != wantErr.Error()) {
+				t.Fatalf("share %v: Next error %v, Token error %v", share, err, wantErr)
+			}
+			if wantErr != nil {
+				break
+			}
+			var g Token
+			switch got.Kind {
+			case KindDelim:
+				g = got.Delim
+			case KindString:
+				g = got.Str
+			case KindNumber:
+				g = Number(got.Num)
+			case KindBool:
+				g = got.Bool
+			}
+			if !reflect.DeepEqual(g, want) {
+				t.Fatalf("share %v: Next gave %#v, Token %#v", share, g, want)
+			}
+		}
+	}
+}
