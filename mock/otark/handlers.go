@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gorilla/mux"
 
@@ -162,7 +163,7 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 	if contentType == "" {
 		return nil, errUnsupportedMediaType.problem(r, "Missing Content-Type header. Send the body as application/json.")
 	}
-	if mediaType, _, err := mime.ParseMediaType(contentType); err != nil || mediaType != "application/json" {
+	if !isJSON(contentType) {
 		return nil, errUnsupportedMediaType.problem(r, fmt.Sprintf("Content-Type %q is not supported. Send the body as application/json.", contentType))
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -185,6 +186,18 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 		return nil, errInvalidJSON.problem(r, "The request body is not valid JSON: "+err.Error())
 	}
 	return decoded, nil
+}
+
+// isJSON tells whether contentType names application/json, parameters
+// aside. The spellings clients send are answered without ParseMediaType,
+// whose parameter map was a twentieth of a PATCH's handler.
+func isJSON(contentType string) bool {
+	switch contentType {
+	case "application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8":
+		return true
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == "application/json"
 }
 
 // methodNotAllowed answers any other method on a path, before auth, as a
@@ -247,8 +260,10 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) {
 // writeCustomer answers 200 with one customer.
 func writeCustomer(w http.ResponseWriter, rec record) {
 	// Not json.Marshal: it would re-scan and compact what MarshalJSON
-	// returns, a seventh of the whole request in the profile.
-	body := rec.appendJSON(make([]byte, 0, 384))
+	// returns, a seventh of the whole request in the profile. Not a copy
+	// either: the record is immutable, and neither the journal nor net/http
+	// writes to what it is handed.
+	body := rec.json()
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = journal.Write(w, body)
+	_, _ = journal.Write(w, unsafe.Slice(unsafe.StringData(body), len(body)))
 }

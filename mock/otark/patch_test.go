@@ -290,7 +290,7 @@ func TestBodyErrors(t *testing.T) {
 	if r := send("application/json", bigBody(maxBodyBytes)); r.Status != http.StatusOK {
 		t.Errorf("a body of exactly 1 MiB: status %d", r.Status)
 	}
-	for _, ct := range []string{"application/json; charset=utf-8", "Application/JSON"} {
+	for _, ct := range []string{"application/json; charset=utf-8", "application/json;charset=UTF-8", "Application/JSON", "application/json ; charset=utf-8"} {
 		if r := send(ct, []byte(`{"metadata":{"ct":"ok"}}`)); r.Status != http.StatusOK {
 			t.Errorf("Content-Type %q: status %d: %s", ct, r.Status, r.Body)
 		}

@@ -3,8 +3,8 @@ package otark
 import (
 	"encoding/binary"
 	"encoding/json"
-	"strings"
 	"time"
+	"unsafe"
 )
 
 // record is how the store keeps a customerRecord: all of it in one
@@ -53,9 +53,11 @@ func pack(rec customerRecord) record {
 	c := rec.Customer
 	n, size := 0, 0
 	packedStrings(rec, func(s string) { n, size = n+1, size+len(s) })
-	encoded := c.appendJSON(make([]byte, 0, 384))
-	var b strings.Builder
-	b.Grow(offEnds + 4*n + size + len(encoded))
+	// One buffer for the header, the strings and the JSON after them. The
+	// JSON repeats every string but the BRP, quoted, among member names and
+	// stamps; room for escapes is left to append.
+	jsonSize := size - len(rec.BRP) + 4*n + jsonOverhead
+	b := make([]byte, 0, offEnds+4*n+size+jsonSize)
 	var flags byte
 	if c.BalanceGroup != nil {
 		flags |= recordHasBalanceGroup
@@ -65,29 +67,26 @@ func pack(rec customerRecord) record {
 		flags |= recordIsActivated
 		activated = *c.ActivatedAt
 	}
-	b.WriteByte(flags)
+	b = append(b, flags)
 	for _, t := range [...]time.Time{c.AssignedAt, c.CreatedAt, activated} {
-		var stamp [stampSize]byte
-		binary.LittleEndian.PutUint64(stamp[:], uint64(t.Unix()))
-		binary.LittleEndian.PutUint32(stamp[8:], uint32(t.Nanosecond()))
-		b.Write(stamp[:])
+		b = binary.LittleEndian.AppendUint64(b, uint64(t.Unix()))
+		b = binary.LittleEndian.AppendUint32(b, uint32(t.Nanosecond()))
 	}
-	writeUint32(&b, uint32(n))
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
 	end := 0
 	packedStrings(rec, func(s string) {
 		end += len(s)
-		writeUint32(&b, uint32(end))
+		b = binary.LittleEndian.AppendUint32(b, uint32(end))
 	})
-	packedStrings(rec, func(s string) { b.WriteString(s) })
-	b.Write(encoded)
-	return record{b.String()}
+	packedStrings(rec, func(s string) { b = append(b, s...) })
+	b = c.appendJSON(b)
+	// b is never written again: the record may own it without a copy.
+	return record{unsafe.String(unsafe.SliceData(b), len(b))}
 }
 
-func writeUint32(b *strings.Builder, v uint32) {
-	var w [4]byte
-	binary.LittleEndian.PutUint32(w[:], v)
-	b.Write(w[:])
-}
+// jsonOverhead is what a customer's JSON adds to its strings besides
+// their quotes and separators: member names, braces and three timestamps.
+const jsonOverhead = 192
 
 func (p record) uint32At(off int) uint32 {
 	d := p.data[off : off+4]
@@ -172,11 +171,12 @@ func (p record) unpack() customerRecord {
 	return customerRecord{BRP: p.brp(), Customer: c}
 }
 
-// appendJSON writes the record's customer as Customer.appendJSON wrote it
-// when the record was packed.
-func (p record) appendJSON(b []byte) []byte {
-	return append(b, p.data[p.end(p.count()-1):]...)
-}
+// json is the record's customer as Customer.appendJSON wrote it when the
+// record was packed.
+func (p record) json() string { return p.data[p.end(p.count()-1):] }
+
+// appendJSON appends the record's json.
+func (p record) appendJSON(b []byte) []byte { return append(b, p.json()...) }
 
 // MarshalJSON writes the record as its customerRecord, for a store that
 // keeps JSON.
