@@ -5,12 +5,12 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/gridtwin/gridtwin/mock/internal/reqbody"
 	"github.com/gridtwin/gridtwin/mock/store"
 )
 
@@ -52,7 +52,7 @@ func (a *API) serveCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) patch(w http.ResponseWriter, r *http.Request, u *user, id int32) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	body, err := reqbody.Read(w, r, maxBodyBytes)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+	"github.com/gridtwin/gridtwin/mock/internal/reqbody"
 	"github.com/gridtwin/gridtwin/mock/journal"
 	"github.com/gridtwin/gridtwin/mock/store"
 )
@@ -166,7 +166,7 @@ func readJSON(w http.ResponseWriter, r *http.Request) (any, *Problem) {
 	if !isJSON(contentType) {
 		return nil, errUnsupportedMediaType.problem(r, fmt.Sprintf("Content-Type %q is not supported. Send the body as application/json.", contentType))
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	raw, err := reqbody.Read(w, r, maxBodyBytes)
 	if err != nil {
 		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
 			return nil, errPayloadTooLarge.problem(r, fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))

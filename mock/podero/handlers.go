@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
+	"github.com/gridtwin/gridtwin/mock/internal/reqbody"
 	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
@@ -25,7 +26,7 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // the payload missing) and, unless quickContract takes it, decodes it. ok
 // is false after a 400.
 func readBody(w http.ResponseWriter, r *http.Request, op *operation) (in requestBody, ok bool) {
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, err := reqbody.Read(w, r, maxBody)
 	if err != nil {
 		journal.Decide(r, "podero/malformed-json")
 		writeDetail(w, http.StatusBadRequest, detailCannotParse)
