@@ -4,12 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gridtwin/gridtwin/mock/internal/reqbody"
 )
 
 // tokenLifetime is django-oauth-toolkit's ACCESS_TOKEN_EXPIRE_SECONDS as
@@ -75,7 +76,7 @@ func tokenParams(w http.ResponseWriter, r *http.Request) url.Values {
 	media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if media == "application/json" {
 		var body map[string]any
-		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		raw, err := reqbody.Read(w, r, maxBody)
 		if err != nil || json.Unmarshal(raw, &body) != nil {
 			return params
 		}
