@@ -18,11 +18,14 @@ func envName(flagName string) string {
 
 // envDefaults sets every flag of fs that has a variable in the
 // environment, before the command line is parsed, so a flag still wins.
+// An empty variable counts as unset, as a shell's `GRIDTWIN_QUIET=` or a
+// compose file's `GRIDTWIN_QUIET:` with nothing after it mean "not set";
+// taken literally it is no bool, duration or number and would stop serve.
 func envDefaults(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		value, ok := lookup(envName(f.Name))
-		if !ok || err != nil {
+		if !ok || value == "" || err != nil {
 			return
 		}
 		if setErr := fs.Set(f.Name, value); setErr != nil {

@@ -52,7 +52,7 @@ func newServeFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: gridtwin serve [flags]\n\nServes the otark, podero and esmart mocks on one port.\n"+
 			"Admin: /__admin/ (dashboard), POST /__admin/reset, GET /__admin/state, GET|DELETE /__admin/requests, GET /__admin/health.\n"+
-			"Every flag can also be set in the environment: --addr as GRIDTWIN_ADDR, --fault-rate as GRIDTWIN_FAULT_RATE.\n\nFlags:\n")
+			"Every flag can also be set in the environment: --addr as GRIDTWIN_ADDR, --fault-rate as GRIDTWIN_FAULT_RATE; an empty variable counts as unset.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	return fs, f

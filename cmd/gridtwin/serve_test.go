@@ -137,6 +137,18 @@ func TestServeFlagsFromTheEnvironment(t *testing.T) {
 	}
 }
 
+// An empty variable is no value: serve starts with the flag's default, as
+// if the variable were not set, where taking "" literally would be no bool
+// and no duration.
+func TestEmptyEnvironmentVariableCountsAsUnset(t *testing.T) {
+	s := startServe(t, []string{"GRIDTWIN_QUIET=", "GRIDTWIN_LATENCY=", "GRIDTWIN_OTARK_RATE_LIMIT="}, "--addr", "127.0.0.1:0")
+	res, _ := get(t, s.base+"/v1/customers/x", nil)
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET without a key: %d, want otark's 401", res.StatusCode)
+	}
+	waitFor(t, func() bool { return strings.Contains(s.log(), "/v1/customers/x") }, "the request logged, as without GRIDTWIN_QUIET")
+}
+
 func TestQuietServeLogsNoRequest(t *testing.T) {
 	s := startServe(t, nil, "--addr", "127.0.0.1:0", "--quiet")
 	get(t, s.base+"/v1/customers/x", nil)
