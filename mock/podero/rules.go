@@ -7,10 +7,16 @@ import (
 
 // contractRules are Podero's rules beyond the schema, run with the field
 // validation as pydantic field validators would: on the fields that passed
-// (a field that failed is nil in c).
-func contractRules(c Contract) []fieldError {
+// (a field that failed is nil in c). fieldErrs are the body's field errors:
+// a currency that failed its own type check is nil in c as an absent one
+// is, but pydantic runs no validator of a field that failed, so it gets no
+// second error.
+func contractRules(c Contract, fieldErrs []fieldError) []fieldError {
 	loc := func() []any { return appendLoc(bodyLoc, "currency_energy_price") }
 	currency := c.CurrencyEnergyPrice
+	if currency == nil && failedAt(fieldErrs, "currency_energy_price") {
+		return nil
+	}
 	if currency != nil && !isCurrencyCode(*currency) {
 		return []fieldError{valueError(loc(), fmt.Sprintf("'%s' is not an ISO 4217 currency code", *currency))}
 	}
@@ -19,6 +25,16 @@ func contractRules(c Contract) []fieldError {
 		return []fieldError{valueError(loc(), "currency_energy_price is required when hourly energy prices are given")}
 	}
 	return nil
+}
+
+// failedAt says whether one of errs is at the body field name itself.
+func failedAt(errs []fieldError, name string) bool {
+	for _, e := range errs {
+		if len(e.Loc) == len(bodyLoc)+1 && e.Loc[0] == bodyLoc[0] && e.Loc[1] == bodyLoc[1] && e.Loc[2] == name {
+			return true
+		}
+	}
+	return false
 }
 
 func buildingError(id string) []fieldError {

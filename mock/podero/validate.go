@@ -479,7 +479,7 @@ func (a *API) validate(op *operation, vars map[string]string, in requestBody) (o
 		add(missing(bodyLoc))
 	case in.quick:
 		out.contract = in.contract
-		add(contractRules(out.contract)...)
+		add(contractRules(out.contract, nil)...)
 	default:
 		v, e := coerce(op.body, in.payload, startAt(bodyLoc))
 		// coerce visits each place once, so its errors need no look-up in
@@ -490,7 +490,7 @@ func (a *API) validate(op *operation, vars map[string]string, in requestBody) (o
 			// Podero's own rules run beside the field checks, on the
 			// fields that passed, as pydantic field validators do.
 			out.contract = contractFrom(body)
-			add(contractRules(out.contract)...)
+			add(contractRules(out.contract, e)...)
 		}
 	}
 	if len(errs) > 0 {
