@@ -1,14 +1,16 @@
 package esmart
 
 import (
-	"encoding/json"
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
 // TestCustomerJSONIsWhatEncodingJSONWrites holds the appending encoder to
-// encoding/json's reflection, the oracle: the same bytes, raw invalid
-// UTF-8 from a body included.
+// encoding/json's reflection without HTML escaping (jsonparse.Marshal), the
+// oracle: the same bytes, raw invalid UTF-8 from a body included.
 func TestCustomerJSONIsWhatEncodingJSONWrites(t *testing.T) {
 	odd := "Quote \" backslash \\ tab \t nul \x00 <&> line\u2028sep\u2029 ø 🌊 bad \xff surrogate \xed\xa0\x80"
 	for _, c := range []Customer{
@@ -23,7 +25,7 @@ func TestCustomerJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		{Address: &Address{POBox: -1}, CustomerID: -7, IsDistrictHeatingCustomer: true, IsPowerCustomer: true},
 	} {
 		type plain Customer // no MarshalJSON: encoding/json's reflection
-		want, err := json.Marshal(plain(c))
+		want, err := jsonparse.Marshal(plain(c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,5 +33,15 @@ func TestCustomerJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("customer %d:\n got  %s\n want %s", c.CustomerID, got, want)
 		}
+	}
+}
+
+// Json.NET leaves <, > and & as they are; encoding/json would answer
+// \u003c. A binding error names the character it met as it is.
+func TestAnswersKeepHTMLCharactersAsJSONNetDoes(t *testing.T) {
+	s := newServer(t)
+	got := s.patch(kari, kari.customerID, `{"Email":"a\<"}`)
+	if got.Status != 400 || !strings.Contains(string(got.Body), `invalid character in string: <.`) {
+		t.Fatalf("status %d, body %s: want the character as it is", got.Status, got.Body)
 	}
 }

@@ -2,12 +2,12 @@ package esmart
 
 import (
 	"bytes"
-	"encoding/json"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/journal"
 )
 
@@ -64,11 +64,11 @@ func (ms modelState) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		k, err := json.Marshal(e.key)
+		k, err := jsonparse.Marshal(e.key)
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(e.messages)
+		v, err := jsonparse.Marshal(e.messages)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func negotiate(accept string) string {
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
+	body, err := jsonparse.Marshal(v)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

@@ -2,12 +2,16 @@ package otark
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
-// reflectedCustomer is the customer as encoding/json writes it, the
-// encoder appendJSON replaced: the oracle for its output.
+// reflectedCustomer is the customer as encoding/json writes it without HTML
+// escaping (jsonparse.Marshal), the encoder appendJSON replaced: the
+// oracle for its output.
 func reflectedCustomer(c Customer) []byte {
 	stamp := func(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
 	var activated *string
@@ -15,7 +19,7 @@ func reflectedCustomer(c Customer) []byte {
 		s := stamp(*c.ActivatedAt)
 		activated = &s
 	}
-	b, _ := json.Marshal(customerJSON{c.ID, c.Name, c.Status, c.BalanceGroup, c.Metadata.Map(), stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
+	b, _ := jsonparse.Marshal(customerJSON{c.ID, c.Name, c.Status, c.BalanceGroup, c.Metadata.Map(), stamp(c.AssignedAt), stamp(c.CreatedAt), activated})
 	return b
 }
 
@@ -58,5 +62,19 @@ func TestProblemJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("\n got  %s\n want %s", got, want)
 		}
+	}
+}
+
+// JSON.stringify leaves <, > and & as they are; encoding/json would answer
+// \u003c. What a client sent comes back byte for byte.
+func TestAnswersKeepHTMLCharactersAsJSONStringifyDoes(t *testing.T) {
+	e := newEnv(t, 1000)
+	r := e.patch(custSeed, keyWrite, `{"metadata":{"team":"R&D <north>"}}`)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"team":"R&D <north>"`) {
+		t.Fatalf("status %d, body %s: want the value as sent", r.Status, r.Body)
+	}
+	r = e.patch(custSeed, keyWrite, `{"metadata":{"<k&>":5}}`)
+	if r.Status != 400 || !strings.Contains(string(r.Body), `"field":"metadata.<k&>"`) {
+		t.Fatalf("status %d, body %s: want the key as sent in the problem", r.Status, r.Body)
 	}
 }

@@ -18,7 +18,9 @@ func TestWriteValidationWritesWhatEncodingJSONWrites(t *testing.T) {
 	rec := httptest.NewRecorder()
 	writeValidation(rec, errs)
 	var want bytes.Buffer
-	if err := json.NewEncoder(&want).Encode(detailBody{Detail: errs}); err != nil {
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(detailBody{Detail: errs}); err != nil {
 		t.Fatal(err)
 	}
 	if rec.Code != 422 || rec.Body.String() != want.String() {

@@ -3,18 +3,23 @@ package podero
 import (
 	"encoding/json"
 	"math"
+	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 )
 
-// reflectedContract is the contract as encoding/json writes it, the
-// encoder appendJSON replaced: the oracle for its output. The API answers
-// [] for an absent price list, so the oracle is given one.
+// reflectedContract is the contract as encoding/json writes it without HTML
+// escaping (jsonparse.Marshal), the encoder appendJSON replaced: the
+// oracle for its output. The API answers [] for an absent price list, so
+// the oracle is given one.
 func reflectedContract(c Contract) []byte {
 	type plain Contract // no MarshalJSON: encoding/json's reflection
 	if c.EnergyPrices == nil {
 		c.EnergyPrices = []Price{}
 	}
-	b, err := json.Marshal(plain(c))
+	b, err := jsonparse.Marshal(plain(c))
 	if err != nil {
 		panic(err)
 	}
@@ -52,11 +57,27 @@ func TestContractJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		}
 	}
 	list := []Contract{{ID: "one"}, {ID: "two", EnergyPrices: prices[:2]}}
-	want, _ := json.Marshal([]json.RawMessage{reflectedContract(list[0]), reflectedContract(list[1])})
+	want, _ := jsonparse.Marshal([]json.RawMessage{reflectedContract(list[0]), reflectedContract(list[1])})
 	if got := appendContracts(nil, list); string(got) != string(want) {
 		t.Errorf("list:\n got  %s\n want %s", got, want)
 	}
 	if got := appendContracts(nil, nil); string(got) != "[]" {
 		t.Errorf("empty list: got %s, want []", got)
+	}
+}
+
+// django-ninja's json.dumps leaves <, > and & as they are; encoding/json
+// would answer \u003c. Both the stored contract and an error's message say
+// what the client sent.
+func TestAnswersKeepHTMLCharactersAsJSONDumpsDoes(t *testing.T) {
+	h := newHarness(t, Options{})
+	path := contractURL(orgA, userA1, contractA1)
+	got := h.do(http.MethodPut, path, tokenA, `{"supplier":"R&D <north>"}`)
+	if got.Status != 200 || !strings.Contains(string(got.Body), `"supplier":"R&D <north>"`) {
+		t.Fatalf("status %d, body %s: want the supplier as sent", got.Status, got.Body)
+	}
+	got = h.do(http.MethodPut, path, tokenA, `{"currency_energy_price":"<&>"}`)
+	if got.Status != 422 || !strings.Contains(string(got.Body), `"msg":"Value error, '<&>' is not an ISO 4217 currency code"`) {
+		t.Fatalf("status %d, body %s: want the currency as sent in the message", got.Status, got.Body)
 	}
 }

@@ -2,10 +2,10 @@ package podero
 
 import (
 	"bufio"
-	"encoding/json"
 	"net/http"
 	"strconv"
 
+	"github.com/gridtwin/gridtwin/mock/internal/jsonparse"
 	"github.com/gridtwin/gridtwin/mock/journal"
 	"github.com/gridtwin/gridtwin/mock/store"
 	"github.com/gridtwin/gridtwin/specs"
@@ -26,7 +26,7 @@ type detailBody struct {
 
 // writeJSON answers with django-ninja's renderer content type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, _ := json.Marshal(v)
+	body, _ := jsonparse.Marshal(v)
 	writeBody(w, status, body)
 }
 
@@ -66,13 +66,13 @@ func writeValidation(w http.ResponseWriter, errs []fieldError) {
 	_ = bw.Flush()
 }
 
-// stringEncoder remembers json.Marshal's encoding of each string it met.
+// stringEncoder remembers jsonparse.Marshal's encoding of each string it met.
 type stringEncoder map[string][]byte
 
 func (se stringEncoder) str(bw *bufio.Writer, s string) {
 	b, ok := se[s]
 	if !ok {
-		b, _ = json.Marshal(s)
+		b, _ = jsonparse.Marshal(s)
 		se[s] = b
 	}
 	bw.Write(b)
@@ -92,7 +92,7 @@ func (se stringEncoder) fieldError(bw *bufio.Writer, e fieldError) error {
 		case int:
 			bw.WriteString(strconv.Itoa(s))
 		default:
-			b, err := json.Marshal(s)
+			b, err := jsonparse.Marshal(s)
 			if err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func (se stringEncoder) fieldError(bw *bufio.Writer, e fieldError) error {
 	bw.WriteString(`],"msg":`)
 	se.str(bw, e.Msg)
 	if len(e.Ctx) > 0 {
-		b, err := json.Marshal(e.Ctx)
+		b, err := jsonparse.Marshal(e.Ctx)
 		if err != nil {
 			return err
 		}

@@ -1,23 +1,41 @@
 package jsonparse
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"strconv"
 	"unicode/utf8"
 )
 
-// AppendString appends s as a JSON string literal, byte for byte as
-// encoding/json writes it, except that a lone surrogate kept by
+// AppendString appends s as a JSON string literal as JSON.stringify,
+// Python's json and Json.NET write it: byte for byte as encoding/json does
+// with SetEscapeHTML(false) (<, > and & stay as they are; encoding/json's
+// default \u003c is no vendor's), except that a lone surrogate kept by
 // KeepLoneSurrogates (its WTF-8 bytes) is written back as its \u escape,
 // which is what JSON.stringify and json.dumps answer for it. Other invalid
 // UTF-8 becomes \ufffd, as in encoding/json.
 func AppendString(dst []byte, s string) []byte { return appendString(dst, s, true) }
 
-// AppendStdString appends s exactly as encoding/json writes it: every
-// byte of invalid UTF-8, a surrogate's WTF-8 bytes included, becomes
-// \ufffd. It is for strings that may hold raw invalid bytes from a body
-// but never a kept lone surrogate.
+// AppendStdString appends s as Marshal writes it: every byte of invalid
+// UTF-8, a surrogate's WTF-8 bytes included, becomes \ufffd. It is for
+// strings that may hold raw invalid bytes from a body but never a kept lone
+// surrogate.
 func AppendStdString(dst []byte, s string) []byte { return appendString(dst, s, false) }
+
+// Marshal is json.Marshal without the HTML escaping no vendor's framework
+// does: "R&D <north>" stays as it is, not "R\u0026D \u003cnorth\u003e".
+// json.Marshal escapes what a MarshalJSON method wrote too, so an answer
+// that holds AppendString's strings goes through here.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
 
 func appendString(dst []byte, s string, surrogates bool) []byte {
 	const hex = "0123456789abcdef"
@@ -26,7 +44,7 @@ func appendString(dst []byte, s string, surrogates bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				continue
 			}

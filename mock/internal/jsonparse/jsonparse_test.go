@@ -198,8 +198,8 @@ func FuzzDecode(f *testing.F) {
 		if s, ok := ordered.(string); ok && utf8.ValidString(s) {
 			if out := AppendString(nil, s); !json.Valid(out) {
 				t.Fatalf("AppendString(%q) = %s, not JSON", s, out)
-			} else if std, _ := json.Marshal(s); string(std) != string(out) {
-				t.Fatalf("AppendString(%q) = %s, encoding/json %s", s, out, std)
+			} else if std, _ := Marshal(s); string(std) != string(out) {
+				t.Fatalf("AppendString(%q) = %s, encoding/json without HTML escaping %s", s, out, std)
 			}
 		}
 		plain, _ := Decode(data, Options{KeepLoneSurrogates: true})
@@ -209,18 +209,37 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzAppendStdString holds AppendStdString to encoding/json on any bytes,
-// invalid UTF-8 and a surrogate's WTF-8 bytes included.
+// FuzzAppendStdString holds AppendStdString to encoding/json without HTML
+// escaping on any bytes, invalid UTF-8 and a surrogate's WTF-8 bytes
+// included.
 func FuzzAppendStdString(f *testing.F) {
 	for _, s := range []string{"plain", "\xed\xa0\x80", "a\xffb\xc3", "<&> \u2028\u2029 \x00\x1f \"\\", "🌊 ключ", "\xf0\x9f\x8c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		std, _ := json.Marshal(s)
+		std, _ := Marshal(s)
 		if out := AppendStdString(nil, s); string(out) != string(std) {
-			t.Fatalf("AppendStdString(%q) = %s, encoding/json %s", s, out, std)
+			t.Fatalf("AppendStdString(%q) = %s, encoding/json without HTML escaping %s", s, out, std)
 		}
 	})
+}
+
+// No vendor's framework escapes <, > and & (JSON.stringify, json.dumps,
+// Json.NET); encoding/json does by default, inside a MarshalJSON's output
+// too. Control characters, quotes and U+2028 are still escaped.
+func TestStringsKeepHTMLCharacters(t *testing.T) {
+	const in = "R&D <north>\n\"q\" \u2028"
+	const want = `"R&D <north>\n\"q\" \u2028"`
+	if got := string(AppendString(nil, in)); got != want {
+		t.Errorf("AppendString = %s, want %s", got, want)
+	}
+	if got := string(AppendStdString(nil, in)); got != want {
+		t.Errorf("AppendStdString = %s, want %s", got, want)
+	}
+	got, err := Marshal(map[string]any{"k&": String(in), "n": 1})
+	if err != nil || string(got) != `{"k&":`+want+`,"n":1}` {
+		t.Errorf("Marshal = %s, %v", got, err)
+	}
 }
 
 // A small body's strings are slices of one copy of it; a large body's are
