@@ -400,6 +400,11 @@ func (b *bench) planScale(bin string, tg *targets, tmp string) error {
 // 100,000 customers.
 const settleAfterStart = time.Second
 
+// settleAfterRun is how long the bench waits after the load for the idle
+// figures: serve hands its headroom back in the first second in which it
+// allocated next to nothing, so within two of the load's end.
+const settleAfterRun = 3 * time.Second
+
 // planPeers starts the other mock servers --peers names.
 func (b *bench) planPeers(tg *targets, tmp string) error {
 	if !b.peers["prism"] {
@@ -441,21 +446,41 @@ func (b *bench) measure() error {
 		b.report.add(t.result())
 		b.report.printRow(b.stdout, b.report.Results[len(b.report.Results)-1])
 	}
+	return b.measureResident()
+}
+
+// measureResident reads the gridtwin processes' memory as the load ends and
+// again settleAfterRun later, once idle.
+func (b *bench) measureResident() error {
+	type proc struct {
+		s         *server
+		end, idle *float64
+	}
+	var procs []proc
 	if s := b.memory.defaults; s != nil {
-		rss, err := s.residentBytes()
-		if err != nil {
-			return err
-		}
-		b.report.Gridtwin.ResidentMB = float64(rss) / (1 << 20)
+		procs = append(procs, proc{s, &b.report.Gridtwin.ResidentMB, &b.report.Gridtwin.ResidentIdleMB})
 	}
 	if s := b.memory.scale; s != nil {
-		rss, err := s.residentBytes()
-		if err != nil {
-			return err
-		}
-		b.report.Scale.ResidentMB = float64(rss) / (1 << 20)
+		procs = append(procs, proc{s, &b.report.Scale.ResidentMB, &b.report.Scale.ResidentIdleMB})
 	}
-	return nil
+	if len(procs) == 0 {
+		return nil
+	}
+	read := func(field func(proc) *float64) error {
+		for _, p := range procs {
+			rss, err := p.s.residentBytes()
+			if err != nil {
+				return err
+			}
+			*field(p) = float64(rss) / (1 << 20)
+		}
+		return nil
+	}
+	if err := read(func(p proc) *float64 { return p.end }); err != nil {
+		return err
+	}
+	time.Sleep(settleAfterRun)
+	return read(func(p proc) *float64 { return p.idle })
 }
 
 // start runs a server on a free loopback port.

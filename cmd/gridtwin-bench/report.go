@@ -53,7 +53,12 @@ type report struct {
 	Results     []result `json:"results"`
 	Gridtwin    struct {
 		FirstAnswerMs float64 `json:"first_answer_ms"`
-		ResidentMB    float64 `json:"resident_mb_after_run"`
+		// ResidentMB is read as the load ends; ResidentIdleMB
+		// settleAfterRun later, once serve has handed its collector's
+		// headroom back. The goal applies to the idle figure: the memory a
+		// mock holds while it waits for the next run.
+		ResidentMB     float64 `json:"resident_mb_after_run"`
+		ResidentIdleMB float64 `json:"resident_mb_idle"`
 	} `json:"gridtwin"`
 	Scale   *scaleFigures `json:"scale,omitempty"`
 	Redis   *redisFigures `json:"redis,omitempty"`
@@ -73,6 +78,9 @@ type scaleFigures struct {
 	// it holds the fixtures and a session's copy of each.
 	ResidentLoadedMB float64 `json:"resident_mb_loaded"`
 	ResidentMB       float64 `json:"resident_mb_after_run"`
+	// ResidentIdleMB is read settleAfterRun after the load, as for the
+	// default fixtures.
+	ResidentIdleMB float64 `json:"resident_mb_idle"`
 	// RatioToDefault compares the valid otark PATCH with many customers to
 	// the same scenario with the default fixtures.
 	RatioToDefault float64 `json:"ratio_to_default_fixtures"`
@@ -237,7 +245,7 @@ func (r *report) finish() {
 		}
 	}
 	r.atMost("default fixtures: first answer", r.Gridtwin.FirstAnswerMs, goalFirstAnswerMs, "ms", "")
-	r.atMost("default fixtures: resident", r.Gridtwin.ResidentMB, goalResidentMB, "MB", "")
+	r.atMost("default fixtures: resident, idle after the run", r.Gridtwin.ResidentIdleMB, goalResidentMB, "MB", "")
 }
 
 // compareToMemory checks the scenarios whose reference is the valid otark
@@ -294,11 +302,11 @@ func (r *report) printRow(w io.Writer, res result) {
 }
 
 func (r *report) printSummary(w io.Writer) {
-	fmt.Fprintf(w, "\ngridtwin (default fixtures): first answer %.1f ms after start, resident %.1f MB after the run\n",
-		r.Gridtwin.FirstAnswerMs, r.Gridtwin.ResidentMB)
+	fmt.Fprintf(w, "\ngridtwin (default fixtures): first answer %.1f ms after start, resident %.1f MB as the load ended and %.1f MB %s later, idle\n",
+		r.Gridtwin.FirstAnswerMs, r.Gridtwin.ResidentMB, r.Gridtwin.ResidentIdleMB, settleAfterRun)
 	if s := r.Scale; s != nil {
-		fmt.Fprintf(w, "gridtwin (%d otark customers): first answer %.1f ms after start, resident %.1f MB loaded and %.1f MB after the run (which wrote every customer), valid PATCH at %.2fx of default fixtures\n",
-			s.Customers, s.FirstAnswerMs, s.ResidentLoadedMB, s.ResidentMB, s.RatioToDefault)
+		fmt.Fprintf(w, "gridtwin (%d otark customers): first answer %.1f ms after start, resident %.1f MB loaded, %.1f MB as the load ended (it wrote every customer) and %.1f MB idle, valid PATCH at %.2fx of default fixtures\n",
+			s.Customers, s.FirstAnswerMs, s.ResidentLoadedMB, s.ResidentMB, s.ResidentIdleMB, s.RatioToDefault)
 	}
 	if s := r.Redis; s != nil {
 		fmt.Fprintf(w, "gridtwin (redis store): valid PATCH at %.2fx of the in-memory store\n", s.RatioToMemory)

@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // The collector's headroom past the live heap is the same for a small heap
 // and a large one, and a large heap gets at least gcMinPercent.
@@ -22,4 +29,72 @@ func TestGCPercentKeepsAFixedHeadroom(t *testing.T) {
 			t.Errorf("live %d MiB: heap goal %d MiB, want live + %d MiB", tc.live>>20, heap>>20, gcHeadroom>>20)
 		}
 	}
+}
+
+// The headroom goes back in the first quiet second after a load, once per
+// load: not under load, not after next to no allocation, not twice.
+func TestIdleReleaseFiresOnceWhenTheLoadStops(t *testing.T) {
+	r := idleRelease{}
+	var allocs uint64
+	for i, tc := range []struct {
+		allocated uint64 // in the last second
+		want      bool
+	}{
+		{idleAllocs / 2, false},   // quiet, but nothing to give back
+		{releaseAfter / 2, false}, // load
+		{releaseAfter, false},     // load: enough to give back, not quiet
+		{idleAllocs / 2, true},    // the first quiet second
+		{idleAllocs / 2, false},   // given back already
+		{idleAllocs, false},       // a trickle is load
+		{releaseAfter / 2, false}, // load, not yet enough since
+		{0, false},                // quiet, but too little since the release
+		{2 * releaseAfter, false}, // load
+		{idleAllocs - 1, true},    // quiet again
+	} {
+		allocs += tc.allocated
+		if got := r.due(allocs); got != tc.want {
+			t.Errorf("second %d (%d bytes): due = %v, want %v", i, tc.allocated, got, tc.want)
+		}
+	}
+}
+
+// A serve process that a load made grow gives the memory back once the
+// load stops, without a request to tell it so.
+func TestServeHandsMemoryBackWhenIdle(t *testing.T) {
+	s := startServe(t, []string{"GOGC=", "GOMEMLIMIT="}, "--addr", "127.0.0.1:0", "--quiet")
+	// 1 MiB bodies that are no JSON: each is read whole (otark's limit is
+	// 1 MiB) and refused, so the load allocates 60-80 MB and keeps nothing.
+	body := strings.Repeat("x", 1<<20)
+	for range 40 {
+		res, _ := request(t, http.MethodPatch, s.base+"/v1/customers/cust_r8s9t0u1",
+			map[string]string{"X-Api-Key": "otk_demo_write_nordlicht", "Content-Type": "application/json"}, body)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("1 MiB of x: %d, want 400 invalid_json", res.StatusCode)
+		}
+	}
+	loaded := residentMB(t, s.pid)
+	if loaded < 60 {
+		t.Fatalf("resident %d MB after the load: it did not grow the heap, the test proves nothing", loaded)
+	}
+	waitFor(t, func() bool { return residentMB(t, s.pid) < loaded-30 }, fmt.Sprintf("resident memory to fall from %d MB", loaded))
+}
+
+// residentMB is VmRSS of process pid.
+func residentMB(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			if err != nil {
+				t.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			return kb >> 10
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
 }

@@ -20,6 +20,7 @@ import (
 
 // served is a gridtwin serve process started by a test.
 type served struct {
+	pid    int
 	base   string
 	banner string
 	mu     sync.Mutex
@@ -49,7 +50,7 @@ func startServe(t *testing.T, env []string, args ...string) *served {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(stdout)
-	s := &served{}
+	s := &served{pid: cmd.Process.Pid}
 	var banner strings.Builder
 	for lines.Scan() {
 		banner.WriteString(lines.Text() + "\n")
