@@ -72,9 +72,9 @@ func tuneGC() (stop func()) {
 // after it had allocated at least releaseAfter since the last release. The
 // headroom is pages the load touched and the collector freed; Go's own
 // scavenger keeps them, as they are under the heap goal, so a process
-// that served a run would hold 100-110 MB for the rest of the day where it
-// needs about 30. Under load it never fires, and a burst after a release
-// pays the page faults once (about 25 ms of CPU for 64 MiB).
+// that served a run would hold 100-114 MB for the rest of the day where it
+// needs about 35 (make bench). Under load it never fires, and the first
+// load after a release touches the pages again, once.
 type idleRelease struct {
 	lastAllocs   uint64
 	sinceRelease uint64
