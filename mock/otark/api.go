@@ -116,19 +116,19 @@ func (c Customer) MarshalJSON() ([]byte, error) {
 // from a request body, written back as JSON.stringify writes it.
 func (c Customer) appendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = jsonparse.AppendString(b, c.ID)
+	b = jsonparse.AppendJSString(b, c.ID)
 	b = append(b, `,"name":`...)
-	b = jsonparse.AppendString(b, c.Name)
+	b = jsonparse.AppendJSString(b, c.Name)
 	b = append(b, `,"status":`...)
-	b = jsonparse.AppendString(b, c.Status)
+	b = jsonparse.AppendJSString(b, c.Status)
 	b = append(b, `,"balance_group":`...)
 	if c.BalanceGroup == nil {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, `{"eic":`...)
-		b = jsonparse.AppendString(b, c.BalanceGroup.EIC)
+		b = jsonparse.AppendJSString(b, c.BalanceGroup.EIC)
 		b = append(b, `,"tso":`...)
-		b = jsonparse.AppendString(b, c.BalanceGroup.TSO)
+		b = jsonparse.AppendJSString(b, c.BalanceGroup.TSO)
 		b = append(b, '}')
 	}
 	b = append(b, `,"metadata":{`...)
@@ -136,9 +136,9 @@ func (c Customer) appendJSON(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonparse.AppendString(b, p.Key)
+		b = jsonparse.AppendJSString(b, p.Key)
 		b = append(b, ':')
-		b = jsonparse.AppendString(b, p.Value)
+		b = jsonparse.AppendJSString(b, p.Value)
 	}
 	b = append(b, `},"assigned_at":`...)
 	b = appendTimestamp(b, c.AssignedAt)

@@ -33,7 +33,7 @@ type FieldError struct {
 	Message string  `json:"message"`
 }
 
-// MarshalJSON writes the entry with jsonparse.AppendString, so that a lone
+// MarshalJSON writes the entry with jsonparse.AppendJSString, so that a lone
 // surrogate of the body echoed in a field or message is written back as its
 // \u escape, as JSON.stringify does, not as U+FFFD.
 func (e FieldError) MarshalJSON() ([]byte, error) {
@@ -44,12 +44,12 @@ func (e FieldError) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	if e.Field != nil {
 		b = append(b, `"field":`...)
-		b = append(jsonparse.AppendString(b, *e.Field), ',')
+		b = append(jsonparse.AppendJSString(b, *e.Field), ',')
 	}
 	b = append(b, `"code":`...)
-	b = jsonparse.AppendString(b, e.Code)
+	b = jsonparse.AppendJSString(b, e.Code)
 	b = append(b, `,"message":`...)
-	b = jsonparse.AppendString(b, e.Message)
+	b = jsonparse.AppendJSString(b, e.Message)
 	return append(b, '}')
 }
 
@@ -105,18 +105,18 @@ func (p Problem) MarshalJSON() ([]byte, error) {
 
 func (p Problem) appendJSON(b []byte) []byte {
 	b = append(b, `{"type":`...)
-	b = jsonparse.AppendString(b, p.Type)
+	b = jsonparse.AppendJSString(b, p.Type)
 	b = append(b, `,"title":`...)
-	b = jsonparse.AppendString(b, p.Title)
+	b = jsonparse.AppendJSString(b, p.Title)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(p.Status), 10)
 	if p.Detail != "" {
 		b = append(b, `,"detail":`...)
-		b = jsonparse.AppendString(b, p.Detail)
+		b = jsonparse.AppendJSString(b, p.Detail)
 	}
 	if p.Instance != "" {
 		b = append(b, `,"instance":`...)
-		b = jsonparse.AppendString(b, p.Instance)
+		b = jsonparse.AppendJSString(b, p.Instance)
 	}
 	if len(p.Errors) > 0 {
 		b = append(b, `,"errors":[`...)

@@ -15,13 +15,34 @@ import (
 // KeepLoneSurrogates (its WTF-8 bytes) is written back as its \u escape,
 // which is what JSON.stringify and json.dumps answer for it. Other invalid
 // UTF-8 becomes \ufffd, as in encoding/json.
-func AppendString(dst []byte, s string) []byte { return appendString(dst, s, true) }
+func AppendString(dst []byte, s string) []byte {
+	return appendString(dst, s, keepSurrogates|escapeLineSeparators)
+}
+
+// AppendJSString appends s as JSON.stringify writes it: as AppendString,
+// but U+2028 and U+2029 stay as they are. JSON.stringify never escaped
+// them; encoding/json, Python's json (whose ensure_ascii escapes every
+// character past ASCII) and Json.NET do.
+func AppendJSString(dst []byte, s string) []byte { return appendString(dst, s, keepSurrogates) }
 
 // AppendStdString appends s as Marshal writes it: every byte of invalid
 // UTF-8, a surrogate's WTF-8 bytes included, becomes \ufffd. It is for
 // strings that may hold raw invalid bytes from a body but never a kept lone
 // surrogate.
-func AppendStdString(dst []byte, s string) []byte { return appendString(dst, s, false) }
+func AppendStdString(dst []byte, s string) []byte {
+	return appendString(dst, s, escapeLineSeparators)
+}
+
+// escapes are the rules on which appendString's callers differ.
+type escapes uint8
+
+const (
+	// keepSurrogates writes a kept lone surrogate back as its \u escape;
+	// without it, its WTF-8 bytes are invalid UTF-8 (\ufffd each).
+	keepSurrogates escapes = 1 << iota
+	// escapeLineSeparators writes U+2028 and U+2029 as \u escapes.
+	escapeLineSeparators
+)
 
 // Marshal is json.Marshal without the HTML escaping no vendor's framework
 // does: "R&D <north>" stays as it is, not "R\u0026D \u003cnorth\u003e".
@@ -37,7 +58,7 @@ func Marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-func appendString(dst []byte, s string, surrogates bool) []byte {
+func appendString(dst []byte, s string, rules escapes) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -69,7 +90,7 @@ func appendString(dst []byte, s string, surrogates bool) []byte {
 			start = i
 			continue
 		}
-		if r, ok := wtf8Surrogate(s[i:]); ok && surrogates {
+		if r, ok := wtf8Surrogate(s[i:]); ok && rules&keepSurrogates != 0 {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xF], hex[r>>4&0xF], hex[r&0xF])
 			i += 3
@@ -81,7 +102,7 @@ func appendString(dst []byte, s string, surrogates bool) []byte {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
+		case (r == '\u2028' || r == '\u2029') && rules&escapeLineSeparators != 0:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
 		default:

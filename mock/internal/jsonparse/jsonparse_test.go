@@ -236,6 +236,10 @@ func TestStringsKeepHTMLCharacters(t *testing.T) {
 	if got := string(AppendStdString(nil, in)); got != want {
 		t.Errorf("AppendStdString = %s, want %s", got, want)
 	}
+	// JSON.stringify leaves the line separators too.
+	if got, want := string(AppendJSString(nil, in+"\u2029\xed\xa0\x80")), `"R&D <north>\n\"q\" `+"\u2028\u2029"+`\ud800"`; got != want {
+		t.Errorf("AppendJSString = %s, want %s", got, want)
+	}
 	got, err := Marshal(map[string]any{"k&": String(in), "n": 1})
 	if err != nil || string(got) != `{"k&":`+want+`,"n":1}` {
 		t.Errorf("Marshal = %s, %v", got, err)
