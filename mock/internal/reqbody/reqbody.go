@@ -20,7 +20,22 @@ func Read(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 		}
 		return buf, nil
 	}
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	return io.ReadAll(http.MaxBytesReader(innermost(w), r.Body, limit))
+}
+
+// innermost is net/http's own ResponseWriter under the wrappers (the
+// journal's): MaxBytesReader tells only that one to close the connection
+// after the answer (Connection: close), so that the client's unread rest
+// is not taken for its next request. Handed a wrapper, it tells no one.
+func innermost(w http.ResponseWriter) http.ResponseWriter {
+	for range 8 { // wrappers are the mock's own; a cycle ends here
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	return w
 }
 
 // presizeLimit bounds what an announced length alone makes Read allocate:

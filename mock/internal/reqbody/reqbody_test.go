@@ -18,7 +18,7 @@ import (
 // 400 with the error.
 func server(t *testing.T, limit int64) *httptest.Server {
 	t.Helper()
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := httptest.NewServer(wrapped(func(w http.ResponseWriter, r *http.Request) {
 		body, err := reqbody.Read(w, r, limit)
 		if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -35,6 +35,15 @@ func server(t *testing.T, limit int64) *httptest.Server {
 	t.Cleanup(s.Close)
 	return s
 }
+
+// wrapped hands h a ResponseWriter wrapped as the journal wraps it.
+func wrapped(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(unwrapper{w}, r) })
+}
+
+type unwrapper struct{ http.ResponseWriter }
+
+func (u unwrapper) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 func send(t *testing.T, url string, body io.Reader) (int, string) {
 	t.Helper()
@@ -97,5 +106,33 @@ func TestReadFailsOnABodyShorterThanAnnounced(t *testing.T) {
 	answer, _ := io.ReadAll(conn)
 	if !strings.HasPrefix(string(answer), "HTTP/1.1 400") || !strings.Contains(string(answer), "unexpected EOF") {
 		t.Fatalf("answer: %q", answer)
+	}
+}
+
+// Past the limit the connection is closed after the answer, through the
+// wrapper too: what the client has not sent yet is not read as its next
+// request.
+func TestReadClosesTheConnectionPastTheLimit(t *testing.T) {
+	s := server(t, 64)
+	for name, body := range map[string]io.Reader{
+		"announced": strings.NewReader(strings.Repeat("x", 65)),
+		"chunked":   onlyReader{strings.NewReader(strings.Repeat("x", 65))},
+	} {
+		res, err := http.Post(s.URL, "application/json", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestEntityTooLarge || !res.Close {
+			t.Errorf("%s: %d, Connection %q: want 413 and close", name, res.StatusCode, res.Header.Get("Connection"))
+		}
+	}
+	res, err := http.Post(s.URL, "application/json", strings.NewReader("small"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Close {
+		t.Error("a body within the limit closed the connection")
 	}
 }
