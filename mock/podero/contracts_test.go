@@ -24,7 +24,7 @@ func TestPutReplacesTheContract(t *testing.T) {
 		"energy_price_includes_external_components": null
 	}`)
 	list := h.do(http.MethodGet, contractsURL(orgA, userA1), tokenA, "")
-	if !strings.Contains(string(list.Body), `"meter_id":"DE-NEW-1"`) || strings.Contains(string(list.Body), "unknown_field") {
+	if !strings.Contains(string(list.Body), `"meter_id": "DE-NEW-1"`) || strings.Contains(string(list.Body), "unknown_field") {
 		t.Fatalf("list after PUT: %s", list.Body)
 	}
 }

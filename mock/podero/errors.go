@@ -24,19 +24,21 @@ type detailBody struct {
 	Detail any `json:"detail"`
 }
 
-// writeJSON answers with django-ninja's renderer content type.
+// writeJSON answers v as django-ninja's renderer does: json.dumps' form
+// (jsonparse.PyFormat) and its content type. v holds no float: encoding/json
+// would write 1.0 as 1, json.dumps as 1.0.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, _ := jsonparse.Marshal(v)
-	writeBody(w, status, body)
+	writeBody(w, status, jsonparse.PyFormat(body))
 }
 
-// writeBody answers encoded JSON with the renderer's content type and the
-// newline json.Encoder ends a value with. body is built for this answer
-// alone: the journal keeps it without a copy.
+// writeBody answers JSON in json.dumps' form with the renderer's content
+// type, and nothing after it: json.dumps ends with the value. body is built
+// for this answer alone: the journal keeps it without a copy.
 func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = journal.Write(w, append(body, '\n'))
+	_, _ = journal.Write(w, body)
 }
 
 // writeDetail answers django-ninja's {"detail": "..."} errors.
@@ -53,38 +55,38 @@ func writeValidation(w http.ResponseWriter, errs []fieldError) {
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := stringEncoder{}
-	bw.WriteString(`{"detail":[`)
+	bw.WriteString(`{"detail": [`)
 	for i, e := range errs {
 		if i > 0 {
-			bw.WriteByte(',')
+			bw.WriteString(", ")
 		}
 		if err := enc.fieldError(bw, e); err != nil {
 			return
 		}
 	}
-	bw.WriteString("]}\n")
+	bw.WriteString("]}")
 	_ = bw.Flush()
 }
 
-// stringEncoder remembers jsonparse.Marshal's encoding of each string it met.
+// stringEncoder remembers json.dumps' encoding of each string it met.
 type stringEncoder map[string][]byte
 
 func (se stringEncoder) str(bw *bufio.Writer, s string) {
 	b, ok := se[s]
 	if !ok {
-		b, _ = jsonparse.Marshal(s)
+		b = jsonparse.AppendPyString(nil, s)
 		se[s] = b
 	}
 	bw.Write(b)
 }
 
 func (se stringEncoder) fieldError(bw *bufio.Writer, e fieldError) error {
-	bw.WriteString(`{"type":`)
+	bw.WriteString(`{"type": `)
 	se.str(bw, e.Type)
-	bw.WriteString(`,"loc":[`)
+	bw.WriteString(`, "loc": [`)
 	for i, seg := range e.Loc {
 		if i > 0 {
-			bw.WriteByte(',')
+			bw.WriteString(", ")
 		}
 		switch s := seg.(type) {
 		case string:
@@ -96,18 +98,18 @@ func (se stringEncoder) fieldError(bw *bufio.Writer, e fieldError) error {
 			if err != nil {
 				return err
 			}
-			bw.Write(b)
+			bw.Write(jsonparse.PyFormat(b))
 		}
 	}
-	bw.WriteString(`],"msg":`)
+	bw.WriteString(`], "msg": `)
 	se.str(bw, e.Msg)
 	if len(e.Ctx) > 0 {
 		b, err := jsonparse.Marshal(e.Ctx)
 		if err != nil {
 			return err
 		}
-		bw.WriteString(`,"ctx":`)
-		bw.Write(b)
+		bw.WriteString(`, "ctx": `)
+		bw.Write(jsonparse.PyFormat(b))
 	}
 	return bw.WriteByte('}')
 }

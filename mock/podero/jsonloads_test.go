@@ -28,11 +28,11 @@ func TestBodyIsParsedAsJSONLoads(t *testing.T) {
 	// Where nothing reads them, the literals and lone surrogates are just
 	// parsed: the body is valid JSON to Python.
 	got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"M-1","x":[NaN,-Infinity,1e400,"\udc00"],"supplier":"a","supplier":"b"}`)
-	if got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"meter_id":"M-1"`) || !strings.Contains(string(got.Body), `"supplier":"b"`) {
+	if got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"meter_id": "M-1"`) || !strings.Contains(string(got.Body), `"supplier": "b"`) {
 		t.Fatalf("lenient literals outside the model: %d %s", got.Status, got.Body)
 	}
 	// A pair of surrogates is one character.
-	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"\ud83d\ude00"}`); got.Status != http.StatusOK || !strings.Contains(string(got.Body), "😀") {
+	if got := h.do(http.MethodPut, path, tokenA, `{"meter_id":"\ud83d\ude00"}`); got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"meter_id": "\ud83d\ude00"`) {
 		t.Fatalf("surrogate pair: %d %s", got.Status, got.Body)
 	}
 }

@@ -90,14 +90,14 @@ func TestQuickContractAgreesWithTheFullPath(t *testing.T) {
 	withQuick, fullOnly := quickHarness(t, true), quickHarness(t, false)
 	contract := contractURL(orgA, userA1, contractA1)
 	contracts := contractsURL(orgA, userA1)
-	newID := regexp.MustCompile(`"id":"[0-9a-f-]{36}"`)
+	newID := regexp.MustCompile(`"id": "[0-9a-f-]{36}"`)
 	for _, body := range append(append([]string{}, taken...), leaving...) {
 		for _, r := range []struct{ method, path string }{{http.MethodPut, contract}, {http.MethodPost, contracts}} {
 			quick := withQuick.do(r.method, r.path, tokenA, body)
 			full := fullOnly.do(r.method, r.path, tokenA, body)
 			// A created contract's id is new in each server.
-			quickBody := newID.ReplaceAll(quick.Body, []byte(`"id":"new"`))
-			fullBody := newID.ReplaceAll(full.Body, []byte(`"id":"new"`))
+			quickBody := newID.ReplaceAll(quick.Body, []byte(`"id": "new"`))
+			fullBody := newID.ReplaceAll(full.Body, []byte(`"id": "new"`))
 			if quick.Status != full.Status || !bytes.Equal(quickBody, fullBody) ||
 				quick.Header.Get("Content-Type") != full.Header.Get("Content-Type") {
 				t.Errorf("%s %q:\n  quick path %d %s\n  full path  %d %s", r.method, body, quick.Status, quick.Body, full.Status, full.Body)

@@ -35,36 +35,37 @@ func (c Contract) MarshalJSON() ([]byte, error) {
 	return c.appendJSON(make([]byte, 0, 384)), nil
 }
 
-// appendJSON writes the contract by hand: through encoding/json's
-// reflection it was a tenth of a PUT's handler. The bytes are
-// encoding/json's for the stored strings, which are valid UTF-8 (a lone
-// surrogate is refused with string_unicode), and an absent price list is
-// [], as the API never answers null for it.
+// appendJSON writes the contract by hand, in json.dumps' form as
+// django-ninja's renderer answers it (", " and ": ", ensure_ascii, floats as
+// repr): through encoding/json's reflection it was a tenth of a PUT's
+// handler. The stored strings are valid UTF-8 (a lone surrogate is refused
+// with string_unicode), and an absent price list is [], as the API never
+// answers null for it.
 func (c Contract) appendJSON(b []byte) []byte {
-	b = append(b, `{"energy_contract_type":`...)
+	b = append(b, `{"energy_contract_type": `...)
 	b = appendOptionalString(b, c.EnergyContractType)
-	b = append(b, `,"energy_prices":[`...)
+	b = append(b, `, "energy_prices": [`...)
 	for i, p := range c.EnergyPrices {
 		if i > 0 {
-			b = append(b, ',')
+			b = append(b, ", "...)
 		}
-		b = append(b, `{"price":`...)
-		b = jsonparse.AppendFloat(b, p.Price) // finite: a non-finite price never reaches the store (finite_number)
-		b = append(b, `,"timestamp":`...)
-		b = jsonparse.AppendString(b, p.Timestamp)
+		b = append(b, `{"price": `...)
+		b = jsonparse.AppendPyFloat(b, p.Price) // finite: a non-finite price never reaches the store (finite_number)
+		b = append(b, `, "timestamp": `...)
+		b = jsonparse.AppendPyString(b, p.Timestamp)
 		b = append(b, '}')
 	}
-	b = append(b, `],"id":`...)
-	b = jsonparse.AppendString(b, c.ID)
-	b = append(b, `,"building":`...)
+	b = append(b, `], "id": `...)
+	b = jsonparse.AppendPyString(b, c.ID)
+	b = append(b, `, "building": `...)
 	b = appendOptionalString(b, c.Building)
-	b = append(b, `,"meter_id":`...)
+	b = append(b, `, "meter_id": `...)
 	b = appendOptionalString(b, c.MeterID)
-	b = append(b, `,"supplier":`...)
+	b = append(b, `, "supplier": `...)
 	b = appendOptionalString(b, c.Supplier)
-	b = append(b, `,"currency_energy_price":`...)
+	b = append(b, `, "currency_energy_price": `...)
 	b = appendOptionalString(b, c.CurrencyEnergyPrice)
-	b = append(b, `,"energy_price_includes_external_components":`...)
+	b = append(b, `, "energy_price_includes_external_components": `...)
 	switch {
 	case c.EnergyPriceIncludesExternalComponents == nil:
 		b = append(b, "null"...)
@@ -78,7 +79,7 @@ func appendOptionalString(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return jsonparse.AppendString(b, *s)
+	return jsonparse.AppendPyString(b, *s)
 }
 
 // appendContracts writes a list of contracts as a JSON array.
@@ -86,7 +87,7 @@ func appendContracts(b []byte, list []Contract) []byte {
 	b = append(b, '[')
 	for i, c := range list {
 		if i > 0 {
-			b = append(b, ',')
+			b = append(b, ", "...)
 		}
 		b = c.appendJSON(b)
 	}
