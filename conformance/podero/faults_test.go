@@ -313,16 +313,26 @@ func TestPoderoWrongClientSecretIsCouldNotRun(t *testing.T) {
 	config := suitetest.WriteTarget(t, "podero:\n  base_url: "+srv.URL+"\n  client_id: "+p.ClientID+"\n  client_secret: "+wrongSecret+
 		"\n  org_id: "+p.OrgID+"\n  user_id: "+p.UserID+"\n  energy_contract_id: "+p.EnergyContractID+"\n")
 
-	run := suitetest.RunSuite(t, "--config", config, "--ginkgo.label-filter", "rule:list-contracts || rule:enum")
+	// The token endpoint's own check too: refusing unknown credentials is
+	// right, so it could not run rather than failed.
+	run := suitetest.RunSuite(t, "--config", config, "--ginkgo.label-filter", "rule:list-contracts || rule:enum || rule:token-endpoint")
 	podero := run.API("podero")
-	if run.ExitCode != suite.ExitCouldNotRun || podero.Failed != 0 || podero.CouldNotRun == 0 {
+	if run.ExitCode != suite.ExitCouldNotRun || podero.Failed != 0 || podero.CouldNotRun < 3 {
 		t.Fatalf("exit %d, %+v\n%s", run.ExitCode, podero, run.Output)
 	}
-	msg := podero.Failures[0].Message
-	if !strings.Contains(msg, "obtaining a token") || !strings.Contains(msg, "invalid_client") {
-		t.Errorf("the reason does not say the token could not be obtained:\n%s", msg)
+	for _, f := range podero.Failures {
+		want := "obtaining a token"
+		if f.Rule == "token-endpoint" {
+			want = "the server refused podero.client_id"
+		}
+		if f.Outcome != "could-not-run" || !strings.Contains(f.Message, want) || !strings.Contains(f.Message, "invalid_client") {
+			t.Errorf("%s: %s, want could-not-run saying %q and invalid_client:\n%s", f.Check, f.Outcome, want, f.Message)
+		}
+		if strings.Contains(f.Message, wrongSecret) {
+			t.Errorf("the client secret leaks into %s's message", f.Check)
+		}
 	}
-	if strings.Contains(run.Output, wrongSecret) || strings.Contains(msg, wrongSecret) {
+	if strings.Contains(run.Output, wrongSecret) {
 		t.Errorf("the client secret leaks into the output:\n%s", run.Output)
 	}
 }
