@@ -181,6 +181,11 @@ func TestCommandLineErrors(t *testing.T) {
 			t.Errorf("--help does not mention %s", want)
 		}
 	}
+	// Each flag once, with its default: Ginkgo's own usage would list the
+	// suite's flags again, in Go's style.
+	if n := strings.Count(stdout.String(), "request-timeout"); n != 1 || !strings.Contains(stdout.String(), "(default 10s)") {
+		t.Errorf("--help names --request-timeout %d times:\n%s", n, stdout.String())
+	}
 }
 
 // expectOnlySkipped asserts that every check of api was switched off, each

@@ -175,7 +175,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (run *runConfig, code i
 	if !isTerminal(stdout) {
 		reporterConfig.NoColor = true
 	}
-	ginkgoFlags, err := types.NewAttachedGinkgoFlagSet(fs, ginkgoRunFlags(), map[string]any{
+	_, err := types.NewAttachedGinkgoFlagSet(fs, ginkgoRunFlags(), map[string]any{
 		"S": &suiteConfig, "R": &reporterConfig,
 	}, types.FlagSections, types.GinkgoFlagSection{})
 	if err != nil {
@@ -195,7 +195,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (run *runConfig, code i
 			}
 			fmt.Fprintln(w)
 		})
-		fmt.Fprintf(w, "\nGinkgo's flags, e.g. --ginkgo.label-filter='%s && documented', --ginkgo.focus=REGEXP, --ginkgo.v:\n\n%s\n", exampleAPI(), ginkgoFlags.Usage())
+		fmt.Fprintf(w, "\nGinkgo's flags, e.g. --ginkgo.label-filter='%s && documented', --ginkgo.focus=REGEXP, --ginkgo.v:\n\n%s\n", exampleAPI(), ginkgoUsage(suiteConfig, reporterConfig))
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -222,6 +222,18 @@ func parseFlags(args []string, stdout, stderr io.Writer) (run *runConfig, code i
 	}
 	run.suiteConfig, run.reporterConfig = suiteConfig, reporterConfig
 	return run, 0, false
+}
+
+// ginkgoUsage is Ginkgo's help for its own flags alone. The flag set they
+// are parsed with also holds the suite's flags, and Ginkgo's Usage would
+// list those a second time, in Go's style, after its sections.
+func ginkgoUsage(suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig) string {
+	flags, err := types.NewAttachedGinkgoFlagSet(flag.NewFlagSet("ginkgo", flag.ContinueOnError), ginkgoRunFlags(),
+		map[string]any{"S": &suiteConfig, "R": &reporterConfig}, types.FlagSections, types.GinkgoFlagSection{})
+	if err != nil {
+		return err.Error()
+	}
+	return flags.Usage()
 }
 
 // destructiveHelp lists what each API's destructive checks change, e.g.
