@@ -13,9 +13,10 @@ const usage = `gridtwin: a stateful twin of three energy-sector APIs, and their 
 
 Usage:
   gridtwin serve   [--addr 127.0.0.1:8080] [--fixtures DIR [--watch]] [--otark-rate-limit N]
-                   [--latency 200ms|50ms-400ms] [--fault-rate 0.05 --faults reset,503 --seed N]
+                   [--store memory|redis://HOST:PORT/DB] [--session-ttl 30m] [--max-sessions N]
+                   [--latency 200ms|50ms-400ms] [--fault-rate 0.05 [--faults reset,empty,500,503] [--seed N]]
                    [--log-format text|json] [--quiet] [--admin-token TOKEN]
-  gridtwin conform --config FILE [--target URL] [--api otark,podero,esmart]
+  gridtwin conform --config FILE [--target URL] [--api otark,podero,esmart] [--request-timeout 10s]
                    [--allow-destructive] [--junit FILE] [--report FILE] [--ginkgo.* flags]
   gridtwin version
 
