@@ -2,6 +2,7 @@ package podero
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -30,7 +31,7 @@ func contractRules(c Contract, fieldErrs []fieldError) []fieldError {
 // failedAt says whether one of errs is at the body field name itself.
 func failedAt(errs []fieldError, name string) bool {
 	for _, e := range errs {
-		if len(e.Loc) == len(bodyLoc)+1 && e.Loc[0] == bodyLoc[0] && e.Loc[1] == bodyLoc[1] && e.Loc[2] == name {
+		if n := len(bodyLoc); len(e.Loc) == n+1 && slices.Equal(e.Loc[:n], bodyLoc) && e.Loc[n] == name {
 			return true
 		}
 	}
